@@ -1,0 +1,52 @@
+//! A person's membership in one tenant, with their role there. Tenant-owned.
+
+use sea_orm::entity::prelude::*;
+
+/// A membership row; unique per (tenant, account).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "memberships")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub account_id: Uuid,
+    /// `owner`, `admin`, `trainer` or `member`.
+    pub role: String,
+    /// `active` or `suspended`.
+    pub status: String,
+    pub created_at: DateTimeUtc,
+}
+
+/// Relations of a membership.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::tenant::Entity",
+        from = "Column::TenantId",
+        to = "super::tenant::Column::Id"
+    )]
+    Tenant,
+    #[sea_orm(
+        belongs_to = "super::account::Entity",
+        from = "Column::AccountId",
+        to = "super::account::Column::Id"
+    )]
+    Account,
+}
+
+impl Related<super::tenant::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<super::account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Account.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// The membership grants access.
+pub const STATUS_ACTIVE: &str = "active";

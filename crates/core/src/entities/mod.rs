@@ -1,0 +1,5 @@
+//! Entities shared by every module: accounts, tenants and the memberships that join them.
+
+pub mod account;
+pub mod membership;
+pub mod tenant;

@@ -1,0 +1,30 @@
+//! The shared kernel of Palestra.
+//!
+//! It owns what every module needs and nothing that belongs to one module: typed ids, money,
+//! tenant time zones, the problem+json error, the authenticated principal, tenancy and roles,
+//! the [`Module`] trait every domain crate implements, the [`Product`] value that makes a binary
+//! a gym or a trainer service, pagination, and the shared domain entities (accounts, tenants,
+//! memberships). It does not own routes: those live in the module crates.
+
+pub mod auth;
+pub mod context;
+pub mod entities;
+pub mod error;
+pub mod ids;
+pub mod json;
+pub mod module;
+pub mod money;
+pub mod openapi;
+pub mod pagination;
+pub mod product;
+pub mod tenancy;
+pub mod time;
+pub mod types;
+
+pub use auth::{AuthUser, TokenKeys};
+pub use context::AppContext;
+pub use error::{ApiError, ApiResult, FieldError, Problem};
+pub use json::{Json, Validate};
+pub use module::{Module, SeedOptions};
+pub use product::{Product, ProductKind, TenantPolicy};
+pub use tenancy::{Authorized, Permission, Role, Tenant};

@@ -1,0 +1,33 @@
+//! The contract between a domain module crate and the binaries that mount it.
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::context::AppContext;
+
+/// What `seed-demo` is asked to create.
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    /// How many members (or clients) the demo tenant gets.
+    pub members: u32,
+    /// The password every demo account gets.
+    pub password: String,
+}
+
+/// A domain module: it owns some routes under `/api/v1` and can seed demo data.
+#[async_trait::async_trait]
+pub trait Module: Send + Sync + 'static {
+    /// Short name, e.g. `identity`.
+    fn name(&self) -> &'static str;
+
+    /// Mounts the module's routes (relative to `/api/v1`) with their OpenAPI entries.
+    fn configure(&self, cfg: &mut ServiceConfig<'_>);
+
+    /// Adds this module's share of the demo tenant. Runs in module order; must be idempotent.
+    async fn seed_demo(
+        &self,
+        _ctx: &AppContext,
+        _options: &SeedOptions,
+    ) -> Result<Vec<String>, crate::ApiError> {
+        Ok(Vec::new())
+    }
+}
