@@ -1,0 +1,187 @@
+//! Assembling and running the HTTP application. `main` and the test kit share this path, so
+//! tests exercise the same middleware, errors and routing as production.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::Method;
+use actix_web::middleware::from_fn;
+use actix_web::{HttpResponse, HttpServer, web};
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use serde_json::Value;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use palestra_core::{AppContext, Module, Product, TokenKeys};
+
+use crate::metrics::Metrics;
+use crate::middleware::{RouteTable, fallback, observe, path_error, query_error};
+use crate::ops::{self, Readiness};
+use crate::settings::{Environment, Settings};
+use crate::{db, openapi};
+
+/// The modules a binary mounts, in order.
+pub type Modules = Vec<Arc<dyn Module>>;
+
+/// Routes outside the OpenAPI document: the document itself and its viewer.
+const UNDOCUMENTED: [(&str, Method); 3] = [
+    ("/openapi.json", Method::GET),
+    ("/docs", Method::GET),
+    ("/docs/", Method::GET),
+];
+
+fn mount(cfg: &mut ServiceConfig<'_>, modules: &Modules) {
+    cfg.service(ops::healthz)
+        .service(ops::readyz)
+        .service(ops::metrics)
+        .service(scope::scope("/api/v1").configure(|api| {
+            for module in modules {
+                module.configure(api);
+            }
+        }));
+}
+
+/// The product's finished OpenAPI document.
+pub fn openapi_document(product: &Product, modules: &Modules) -> Value {
+    let (_, document) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(openapi::base(product))
+        .configure(|cfg| mount(cfg, modules))
+        .split_for_parts();
+    openapi::finish(product, document)
+}
+
+/// A built application, bound to its port, ready to run.
+pub struct App {
+    server: Server,
+    port: u16,
+    context: AppContext,
+}
+
+impl App {
+    /// Migrates (when configured), connects and binds.
+    pub async fn build(settings: Settings, product: Product, modules: Modules) -> anyhow::Result<Self> {
+        if settings.migrate_on_start {
+            db::migrate(&settings.database, &product).await?;
+        }
+        let db = db::connect(&settings.database, &product).await?;
+        Self::build_with_db(settings, product, modules, db)
+    }
+
+    /// Binds an application on an open database connection.
+    pub fn build_with_db(
+        settings: Settings,
+        product: Product,
+        modules: Modules,
+        db: DatabaseConnection,
+    ) -> anyhow::Result<Self> {
+        let tokens = TokenKeys::new(
+            settings.jwt_secret.as_bytes(),
+            product.audience(),
+            i64::try_from(settings.access_token_ttl.as_secs()).unwrap_or(900),
+        );
+        let document = openapi_document(&product, &modules);
+        let routes = web::Data::new(RouteTable::from_document(&document, &UNDOCUMENTED));
+        let metrics = web::Data::new(Metrics::new(product.name)?);
+        let redis = settings
+            .redis_url
+            .as_deref()
+            .map(|url| {
+                deadpool_redis::Config::from_url(url)
+                    .create_pool(Some(deadpool_redis::Runtime::Tokio1))
+                    .context("configuring the Redis pool")
+            })
+            .transpose()?;
+        let readiness = web::Data::new(Readiness { redis });
+        let context = AppContext {
+            db,
+            product: Arc::new(product),
+            tokens: Arc::new(tokens),
+        };
+        let data = web::Data::new(context.clone());
+        let cors_origins = settings.cors_allowed_origins.clone();
+        let development = settings.environment == Environment::Development;
+
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))
+            .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
+        let port = listener.local_addr()?.port();
+
+        let modules = Arc::new(modules);
+        let mut server = HttpServer::new(move || {
+            let (app, _) = actix_web::App::new()
+                .into_utoipa_app()
+                .app_data(data.clone())
+                .app_data(metrics.clone())
+                .app_data(routes.clone())
+                .app_data(readiness.clone())
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .app_data(web::PayloadConfig::new(palestra_core::json::MAX_JSON_BODY))
+                .configure(|cfg| mount(cfg, &modules))
+                .split_for_parts();
+            app.service(
+                SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/openapi.json", document.clone()),
+            )
+            .route(
+                "/docs",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header(("Location", "/docs/"))
+                        .finish()
+                }),
+            )
+            .default_service(web::to(fallback))
+            .wrap(cors(&cors_origins, development))
+            .wrap(from_fn(observe))
+        })
+        .listen(listener)?
+        .shutdown_timeout(settings.shutdown_timeout.as_secs());
+        if settings.workers > 0 {
+            server = server.workers(settings.workers);
+        }
+        Ok(Self {
+            server: server.run(),
+            port,
+            context,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state, for tests and commands.
+    pub fn context(&self) -> &AppContext {
+        &self.context
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops accepting and lets in-flight requests finish.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// A handle that stops the server gracefully.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}
+
+fn cors(origins: &[String], development: bool) -> Cors {
+    let base = Cors::default()
+        .allow_any_method()
+        .allow_any_header()
+        .expose_headers(["x-request-id", "location", "retry-after"])
+        .max_age(3600);
+    if origins.is_empty() {
+        if development { base.allow_any_origin() } else { base }
+    } else if origins.iter().any(|o| o == "*") {
+        base.allow_any_origin()
+    } else {
+        origins.iter().fold(base, |cors, origin| cors.allowed_origin(origin))
+    }
+}

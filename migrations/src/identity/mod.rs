@@ -1,0 +1,17 @@
+//! Identity: accounts, tenants, memberships, login sessions and refresh tokens.
+
+use sea_orm_migration::MigrationTrait;
+
+mod m20261126_000001_identity_create_accounts;
+mod m20261126_000002_identity_create_tenants;
+mod m20261126_000003_identity_create_memberships;
+mod m20261126_000004_identity_create_sessions;
+
+pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+    vec![
+        Box::new(m20261126_000001_identity_create_accounts::Migration),
+        Box::new(m20261126_000002_identity_create_tenants::Migration),
+        Box::new(m20261126_000003_identity_create_memberships::Migration),
+        Box::new(m20261126_000004_identity_create_sessions::Migration),
+    ]
+}
