@@ -37,6 +37,7 @@ pub struct TokenKeys {
     validation: Validation,
     audience: String,
     ttl_seconds: i64,
+    refresh_ttl: chrono::Duration,
 }
 
 /// A freshly signed access token.
@@ -48,8 +49,14 @@ pub struct AccessToken {
 }
 
 impl TokenKeys {
-    /// Keys from a shared secret, for tokens of the given audience.
-    pub fn new(secret: &[u8], audience: String, ttl_seconds: i64) -> Self {
+    /// Keys from a shared secret, for access tokens of the given audience and lifetime, and
+    /// the lifetime of the refresh tokens issued beside them.
+    pub fn new(
+        secret: &[u8],
+        audience: String,
+        ttl_seconds: i64,
+        refresh_ttl: chrono::Duration,
+    ) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_audience(&[audience.as_str()]);
         validation.set_issuer(&[ISSUER]);
@@ -61,7 +68,13 @@ impl TokenKeys {
             validation,
             audience,
             ttl_seconds,
+            refresh_ttl,
         }
+    }
+
+    /// How long a refresh token lives.
+    pub fn refresh_ttl(&self) -> chrono::Duration {
+        self.refresh_ttl
     }
 
     /// Signs an access token for an account's session.
@@ -90,7 +103,9 @@ impl TokenKeys {
                 use jsonwebtoken::errors::ErrorKind;
                 let detail = match e.kind() {
                     ErrorKind::ExpiredSignature => "The access token has expired; refresh it.",
-                    ErrorKind::InvalidAudience => "The access token was issued for another service.",
+                    ErrorKind::InvalidAudience => {
+                        "The access token was issued for another service."
+                    }
                     _ => "The access token is not valid.",
                 };
                 ApiError::unauthorized("auth.invalid_token", detail)
@@ -114,20 +129,30 @@ pub struct AuthUser {
 impl AuthUser {
     /// Reads and verifies the bearer token of a request.
     pub fn from_http(req: &HttpRequest) -> Result<Self, ApiError> {
-        let ctx = req
-            .app_data::<web::Data<AppContext>>()
-            .ok_or_else(|| ApiError::internal(std::io::Error::other("AppContext is not registered")))?;
-        let value = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .ok_or_else(|| ApiError::unauthorized("auth.missing_token", "Send `Authorization: Bearer <access token>`."))?;
+        let ctx = req.app_data::<web::Data<AppContext>>().ok_or_else(|| {
+            ApiError::internal(std::io::Error::other("AppContext is not registered"))
+        })?;
+        let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
+            ApiError::unauthorized(
+                "auth.missing_token",
+                "Send `Authorization: Bearer <access token>`.",
+            )
+        })?;
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::unauthorized("auth.invalid_token", "The Authorization header must be `Bearer <access token>`."))?;
+            .ok_or_else(|| {
+                ApiError::unauthorized(
+                    "auth.invalid_token",
+                    "The Authorization header must be `Bearer <access token>`.",
+                )
+            })?;
         ctx.tokens.verify(token)
     }
 }
@@ -147,21 +172,50 @@ mod tests {
 
     #[test]
     fn tokens_verify_only_for_their_audience() {
-        let gym = TokenKeys::new(b"secret-secret-secret-secret-1234", "palestra:gym-api".into(), 900);
-        let trainer = TokenKeys::new(b"secret-secret-secret-secret-1234", "palestra:trainer-api".into(), 900);
+        let gym = TokenKeys::new(
+            b"secret-secret-secret-secret-1234",
+            "palestra:gym-api".into(),
+            900,
+            chrono::Duration::days(1),
+        );
+        let trainer = TokenKeys::new(
+            b"secret-secret-secret-secret-1234",
+            "palestra:trainer-api".into(),
+            900,
+            chrono::Duration::days(1),
+        );
         let account = AccountId::new();
         let token = gym.issue(account, SessionId::new()).unwrap().token;
         assert_eq!(gym.verify(&token).unwrap().account_id, account);
-        assert_eq!(trainer.verify(&token).unwrap_err().code(), "auth.invalid_token");
+        assert_eq!(
+            trainer.verify(&token).unwrap_err().code(),
+            "auth.invalid_token"
+        );
     }
 
     #[test]
     fn expired_and_forged_tokens_are_refused() {
-        let keys = TokenKeys::new(b"secret-secret-secret-secret-1234", "a".into(), -60);
-        let token = keys.issue(AccountId::new(), SessionId::new()).unwrap().token;
+        let keys = TokenKeys::new(
+            b"secret-secret-secret-secret-1234",
+            "a".into(),
+            -60,
+            chrono::Duration::days(1),
+        );
+        let token = keys
+            .issue(AccountId::new(), SessionId::new())
+            .unwrap()
+            .token;
         assert!(keys.verify(&token).is_err());
-        let other = TokenKeys::new(b"another-secret-another-secret-12", "a".into(), 900);
-        let forged = other.issue(AccountId::new(), SessionId::new()).unwrap().token;
+        let other = TokenKeys::new(
+            b"another-secret-another-secret-12",
+            "a".into(),
+            900,
+            chrono::Duration::days(1),
+        );
+        let forged = other
+            .issue(AccountId::new(), SessionId::new())
+            .unwrap()
+            .token;
         assert!(keys.verify(&forged).is_err());
     }
 }

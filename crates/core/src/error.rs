@@ -40,7 +40,11 @@ pub struct FieldError {
 
 impl FieldError {
     /// A field error with its path, reason and message.
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             field: field.into(),
             code: code.into(),
@@ -325,10 +329,14 @@ mod tests {
 
     #[test]
     fn problems_carry_type_code_and_field_errors() {
-        let problem = ApiError::validation(vec![FieldError::new("email", "invalid", "not an email")])
-            .problem();
+        let problem =
+            ApiError::validation(vec![FieldError::new("email", "invalid", "not an email")])
+                .problem();
         let json = serde_json::to_value(&problem).unwrap();
-        assert_eq!(json["type"], "urn:palestra:problem:request.validation_failed");
+        assert_eq!(
+            json["type"],
+            "urn:palestra:problem:request.validation_failed"
+        );
         assert_eq!(json["status"], 422);
         assert_eq!(json["errors"][0]["field"], "email");
     }

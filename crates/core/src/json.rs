@@ -55,7 +55,8 @@ mod mime_type {
 
     impl Essence {
         pub fn is_json(&self) -> bool {
-            self.0 == "application/json" || (self.0.starts_with("application/") && self.0.ends_with("+json"))
+            self.0 == "application/json"
+                || (self.0.starts_with("application/") && self.0.ends_with("+json"))
         }
     }
 
@@ -63,8 +64,17 @@ mod mime_type {
         type Err = ();
 
         fn from_str(s: &str) -> Result<Self, ()> {
-            let essence = s.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-            if essence.is_empty() { Err(()) } else { Ok(Self(essence)) }
+            let essence = s
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            if essence.is_empty() {
+                Err(())
+            } else {
+                Ok(Self(essence))
+            }
         }
     }
 }
@@ -76,8 +86,12 @@ pub fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Api
         let path = error.path().to_string();
         let inner = error.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            ApiError::new(StatusCode::BAD_REQUEST, "request.malformed_json", "Malformed JSON")
-                .with_detail(format!("The body is not valid JSON: {inner}."))
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "request.malformed_json",
+                "Malformed JSON",
+            )
+            .with_detail(format!("The body is not valid JSON: {inner}."))
         } else {
             let field = if path == "." { String::new() } else { path };
             let message = strip_position(&inner.to_string());
@@ -86,8 +100,12 @@ pub fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Api
         }
     })?;
     deserializer.end().map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, "request.malformed_json", "Malformed JSON")
-            .with_detail(format!("The body is not valid JSON: {e}."))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "request.malformed_json",
+            "Malformed JSON",
+        )
+        .with_detail(format!("The body is not valid JSON: {e}."))
     })?;
     value.validate().map_err(ApiError::validation)?;
     Ok(value)
@@ -111,7 +129,9 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
                 "request.unsupported_media_type",
                 "Unsupported media type",
             )
-            .with_detail("The body must be JSON, sent with `Content-Type: application/json`."))));
+            .with_detail(
+                "The body must be JSON, sent with `Content-Type: application/json`.",
+            ))));
         }
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
@@ -126,6 +146,24 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
             })?;
             parse_json(&bytes).map(Json)
         })
+    }
+}
+
+/// A 201 Created response: the new resource as JSON, and where it lives.
+pub struct Created<T> {
+    /// Where the resource can be read (`Location`).
+    pub location: String,
+    /// The resource.
+    pub body: T,
+}
+
+impl<T: serde::Serialize> actix_web::Responder for Created<T> {
+    type Body = actix_web::body::BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> actix_web::HttpResponse {
+        actix_web::HttpResponse::Created()
+            .insert_header((header::LOCATION, self.location))
+            .json(self.body)
     }
 }
 

@@ -24,7 +24,7 @@ pub mod types;
 pub use auth::{AuthUser, TokenKeys};
 pub use context::AppContext;
 pub use error::{ApiError, ApiResult, FieldError, Problem};
-pub use json::{Json, Validate};
+pub use json::{Created, Json, Validate};
 pub use module::{Module, SeedOptions};
 pub use product::{Product, ProductKind, TenantPolicy};
 pub use tenancy::{Authorized, Permission, Role, Tenant};

@@ -47,7 +47,12 @@ impl Cursor {
             .decode(text)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or_else(|| ApiError::bad_request("request.invalid_cursor", "The cursor is not valid; start again without it."))
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "request.invalid_cursor",
+                    "The cursor is not valid; start again without it.",
+                )
+            })
     }
 }
 
@@ -113,7 +118,10 @@ mod tests {
             id: uuid::Uuid::now_v7(),
         };
         assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
-        assert_eq!(Cursor::decode("%%%").unwrap_err().code(), "request.invalid_cursor");
+        assert_eq!(
+            Cursor::decode("%%%").unwrap_err().code(),
+            "request.invalid_cursor"
+        );
     }
 
     #[test]
@@ -121,11 +129,19 @@ mod tests {
         let page = Page::from_rows(
             vec![1, 2, 3],
             2,
-            |n| Cursor { key: n.to_string(), id: uuid::Uuid::nil() },
+            |n| Cursor {
+                key: n.to_string(),
+                id: uuid::Uuid::nil(),
+            },
             |n| n * 10,
         );
         assert_eq!(page.items, vec![10, 20]);
-        assert_eq!(Cursor::decode(page.next_cursor.as_deref().unwrap()).unwrap().key, "2");
+        assert_eq!(
+            Cursor::decode(page.next_cursor.as_deref().unwrap())
+                .unwrap()
+                .key,
+            "2"
+        );
         let last = Page::from_rows(vec![1], 2, |_| unreachable!(), |n| n);
         assert!(last.next_cursor.is_none());
     }

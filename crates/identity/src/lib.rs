@@ -1,1 +1,123 @@
-//! placeholder
+//! Identity: accounts, sign-in sessions and tokens, and the tenants people belong to.
+//!
+//! It mounts three modules, composed per product by the binaries:
+//! - [`Identity`]: sign-up, sign-in, refresh, sign-out and `/me` (both products);
+//! - [`Gyms`]: creating gyms and reading them through `X-Gym-ID` (gym-api);
+//! - [`Workspaces`]: trainer sign-up with their workspace, and the workspace (trainer-api).
+//!
+//! It does not own roster management, invitations or module activation yet.
+
+pub mod entities;
+pub mod error;
+pub mod password;
+pub mod permissions;
+pub mod repo;
+pub mod routes;
+mod seed;
+pub mod service;
+pub mod views;
+
+use std::sync::Arc;
+
+use actix_web::web;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use palestra_core::{ApiError, AppContext, Module, SeedOptions};
+
+use password::Hasher;
+
+/// Sign-up, sign-in, tokens and the caller's account.
+pub struct Identity {
+    hasher: Arc<Hasher>,
+}
+
+/// Gyms as tenants (gym-api).
+pub struct Gyms {
+    hasher: Arc<Hasher>,
+}
+
+/// Trainer workspaces as tenants (trainer-api).
+pub struct Workspaces {
+    hasher: Arc<Hasher>,
+}
+
+/// The identity modules of gym-api, sharing one bounded password hasher.
+pub fn gym_modules() -> Vec<Arc<dyn Module>> {
+    let hasher = Arc::new(Hasher::default());
+    vec![
+        Arc::new(Identity {
+            hasher: hasher.clone(),
+        }),
+        Arc::new(Gyms { hasher }),
+    ]
+}
+
+/// The identity modules of trainer-api, sharing one bounded password hasher.
+pub fn trainer_modules() -> Vec<Arc<dyn Module>> {
+    let hasher = Arc::new(Hasher::default());
+    vec![
+        Arc::new(Identity {
+            hasher: hasher.clone(),
+        }),
+        Arc::new(Workspaces { hasher }),
+    ]
+}
+
+#[async_trait::async_trait]
+impl Module for Identity {
+    fn name(&self) -> &'static str {
+        "identity"
+    }
+
+    fn configure(&self, cfg: &mut ServiceConfig<'_>) {
+        cfg.app_data(web::Data::from(self.hasher.clone()))
+            .service(routes::auth::register)
+            .service(routes::auth::login)
+            .service(routes::auth::refresh)
+            .service(routes::auth::logout)
+            .service(routes::me::get_me);
+    }
+}
+
+#[async_trait::async_trait]
+impl Module for Gyms {
+    fn name(&self) -> &'static str {
+        "gyms"
+    }
+
+    fn configure(&self, cfg: &mut ServiceConfig<'_>) {
+        cfg.app_data(web::Data::from(self.hasher.clone()))
+            .service(routes::gyms::create_gym)
+            .service(routes::gyms::list_my_gyms)
+            .service(routes::gyms::get_gym);
+    }
+
+    async fn seed_demo(
+        &self,
+        ctx: &AppContext,
+        options: &SeedOptions,
+    ) -> Result<Vec<String>, ApiError> {
+        seed::gym(ctx, &self.hasher, options).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Module for Workspaces {
+    fn name(&self) -> &'static str {
+        "workspaces"
+    }
+
+    fn configure(&self, cfg: &mut ServiceConfig<'_>) {
+        cfg.app_data(web::Data::from(self.hasher.clone()))
+            .service(routes::workspace::register_trainer)
+            .service(routes::workspace::get_workspace);
+    }
+
+    async fn seed_demo(
+        &self,
+        ctx: &AppContext,
+        options: &SeedOptions,
+    ) -> Result<Vec<String>, ApiError> {
+        seed::workspace(ctx, &self.hasher, options).await
+    }
+}

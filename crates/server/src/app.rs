@@ -64,7 +64,11 @@ pub struct App {
 
 impl App {
     /// Migrates (when configured), connects and binds.
-    pub async fn build(settings: Settings, product: Product, modules: Modules) -> anyhow::Result<Self> {
+    pub async fn build(
+        settings: Settings,
+        product: Product,
+        modules: Modules,
+    ) -> anyhow::Result<Self> {
         if settings.migrate_on_start {
             db::migrate(&settings.database, &product).await?;
         }
@@ -83,6 +87,8 @@ impl App {
             settings.jwt_secret.as_bytes(),
             product.audience(),
             i64::try_from(settings.access_token_ttl.as_secs()).unwrap_or(900),
+            chrono::Duration::from_std(settings.refresh_token_ttl)
+                .unwrap_or(chrono::Duration::days(30)),
         );
         let document = openapi_document(&product, &modules);
         let routes = web::Data::new(RouteTable::from_document(&document, &UNDOCUMENTED));
@@ -124,7 +130,8 @@ impl App {
                 .configure(|cfg| mount(cfg, &modules))
                 .split_for_parts();
             app.service(
-                SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/openapi.json", document.clone()),
+                SwaggerUi::new("/docs/{_:.*}")
+                    .external_url_unchecked("/openapi.json", document.clone()),
             )
             .route(
                 "/docs",
@@ -142,6 +149,9 @@ impl App {
         .shutdown_timeout(settings.shutdown_timeout.as_secs());
         if settings.workers > 0 {
             server = server.workers(settings.workers);
+        }
+        if !settings.handle_signals {
+            server = server.disable_signals();
         }
         Ok(Self {
             server: server.run(),
@@ -178,10 +188,16 @@ fn cors(origins: &[String], development: bool) -> Cors {
         .expose_headers(["x-request-id", "location", "retry-after"])
         .max_age(3600);
     if origins.is_empty() {
-        if development { base.allow_any_origin() } else { base }
+        if development {
+            base.allow_any_origin()
+        } else {
+            base
+        }
     } else if origins.iter().any(|o| o == "*") {
         base.allow_any_origin()
     } else {
-        origins.iter().fold(base, |cors, origin| cors.allowed_origin(origin))
+        origins
+            .iter()
+            .fold(base, |cors, origin| cors.allowed_origin(origin))
     }
 }

@@ -13,7 +13,10 @@ use crate::settings::Settings;
 use crate::{db, telemetry};
 
 #[derive(Parser)]
-#[command(version, about = "A Palestra service. Configuration comes from environment variables; see the README.")]
+#[command(
+    version,
+    about = "A Palestra service. Configuration comes from environment variables; see the README."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -63,7 +66,9 @@ async fn run(cli: Cli, product: Product, modules: Modules) -> anyhow::Result<()>
         let document = openapi_document(&product, &modules);
         let text = serde_json::to_string_pretty(&document)? + "\n";
         return match output {
-            Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display())),
+            Some(path) => {
+                std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+            }
             None => {
                 print!("{text}");
                 Ok(())
@@ -115,5 +120,9 @@ async fn run(cli: Cli, product: Product, modules: Modules) -> anyhow::Result<()>
 }
 
 fn display_host(host: &str) -> &str {
-    if host == "0.0.0.0" || host == "127.0.0.1" { "localhost" } else { host }
+    if host == "0.0.0.0" || host == "127.0.0.1" {
+        "localhost"
+    } else {
+        host
+    }
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+};
 use sea_orm_migration::MigratorTrait;
 
 use palestra_core::Product;
@@ -53,12 +55,18 @@ async fn prepare(settings: &DatabaseSettings, product: &Product) -> anyhow::Resu
             anyhow::bail!("invalid schema name {:?}", settings.schema);
         }
         let mut options = ConnectOptions::new(settings.effective_url(product));
-        options.max_connections(1).connect_timeout(settings.connect_timeout).sqlx_logging(false);
+        options
+            .max_connections(1)
+            .connect_timeout(settings.connect_timeout)
+            .sqlx_logging(false);
         let admin = Database::connect(options)
             .await
             .context("connecting to Postgres")?;
         let created = admin
-            .execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", settings.schema))
+            .execute_unprepared(&format!(
+                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
+                settings.schema
+            ))
             .await;
         if let Err(error) = created {
             // Two instances creating the schema at once: the loser sees a duplicate; that is fine.
@@ -76,7 +84,10 @@ async fn prepare(settings: &DatabaseSettings, product: &Product) -> anyhow::Resu
 }
 
 /// Opens the pool.
-pub async fn connect(settings: &DatabaseSettings, product: &Product) -> anyhow::Result<DatabaseConnection> {
+pub async fn connect(
+    settings: &DatabaseSettings,
+    product: &Product,
+) -> anyhow::Result<DatabaseConnection> {
     prepare(settings, product).await?;
     Database::connect(options(settings, product, settings.max_connections.max(1)))
         .await
@@ -96,7 +107,9 @@ pub async fn migrate(settings: &DatabaseSettings, product: &Product) -> anyhow::
             "SELECT pg_advisory_lock($1)",
             [MIGRATION_LOCK_KEY.into()],
         );
-        db.execute_raw(lock).await.context("taking the migration lock")?;
+        db.execute_raw(lock)
+            .await
+            .context("taking the migration lock")?;
     }
     let result = Migrator::up(&db, None).await.context("running migrations");
     if db.get_database_backend() == DbBackend::Postgres {

@@ -26,7 +26,8 @@ fn request_id(req: &ServiceRequest) -> String {
         .filter(|v| {
             !v.is_empty()
                 && v.len() <= 128
-                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         })
         .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned)
 }
@@ -84,9 +85,9 @@ pub async fn observe<B: MessageBody + 'static>(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let id = request_id(&req);
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let http_request = req.request().clone();
     let method = req.method().clone();
-    let span = tracing::info_span!("request", request_id = %id, method = %method, path = %req.path());
+    let span =
+        tracing::info_span!("request", request_id = %id, method = %method, path = %req.path());
     let started = Instant::now();
 
     let result = REQUEST_ID
@@ -95,18 +96,39 @@ pub async fn observe<B: MessageBody + 'static>(
     let mut response = match result {
         Ok(response) => response.map_into_boxed_body(),
         Err(error) => {
-            let response = REQUEST_ID.sync_scope(id.clone(), || error.error_response());
-            ServiceResponse::new(http_request, response)
+            // A middleware refused the request (the request itself is gone): answer its
+            // problem here, with the request id, and let the dispatcher send it.
+            let status = error.as_response_error().status_code();
+            let problem = ApiError::new(
+                status,
+                generic_code(status),
+                status.canonical_reason().unwrap_or("Error"),
+            )
+            .with_detail(error.to_string());
+            let response = REQUEST_ID.sync_scope(id.clone(), || problem.error_response());
+            if let Some(metrics) = &metrics {
+                metrics.observe(
+                    method.as_str(),
+                    "unmatched",
+                    status.as_u16(),
+                    started.elapsed().as_secs_f64(),
+                );
+            }
+            return Err(actix_web::error::InternalError::from_response(
+                error.to_string(),
+                response,
+            )
+            .into());
         }
     };
     let status = response.status();
     if (status.is_client_error() || status.is_server_error()) && !is_problem(response.response()) {
-        response = REQUEST_ID
-            .scope(id.clone(), into_problem(response))
-            .await;
+        response = REQUEST_ID.scope(id.clone(), into_problem(response)).await;
     }
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID_HEADER.clone(), value);
+        response
+            .headers_mut()
+            .insert(REQUEST_ID_HEADER.clone(), value);
     }
 
     let elapsed = started.elapsed();
@@ -115,7 +137,12 @@ pub async fn observe<B: MessageBody + 'static>(
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
     if let Some(metrics) = metrics {
-        metrics.observe(method.as_str(), &route, status.as_u16(), elapsed.as_secs_f64());
+        metrics.observe(
+            method.as_str(),
+            &route,
+            status.as_u16(),
+            elapsed.as_secs_f64(),
+        );
     }
     let latency_ms = elapsed.as_secs_f64() * 1000.0;
     if status.is_server_error() {
@@ -171,33 +198,55 @@ impl RouteTable {
 }
 
 /// The answer for anything no route matched: 405 with `Allow` for a known path, else 404.
-pub async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+pub async fn fallback(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
     Err(match routes.allowed(req.path()) {
         Some(methods) if !methods.contains(req.method()) => {
-            let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+            let allow = methods
+                .iter()
+                .map(Method::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
             let error = ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "request.method_not_allowed",
                 "Method not allowed",
             )
-            .with_detail(format!("{} is not allowed here; use {allow}.", req.method()));
+            .with_detail(format!(
+                "{} is not allowed here; use {allow}.",
+                req.method()
+            ));
             match HeaderValue::from_str(&allow) {
                 Ok(value) => error.with_header(header::ALLOW, value),
                 Err(_) => error,
             }
         }
-        _ => ApiError::not_found("request.not_found", format!("No route for {} {}.", req.method(), req.path())),
+        _ => ApiError::not_found(
+            "request.not_found",
+            format!("No route for {} {}.", req.method(), req.path()),
+        ),
     })
 }
 
 /// Renders a malformed query string as a problem.
-pub fn query_error(error: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request("request.invalid_query", format!("The query string is not valid: {error}."))
-        .into()
+pub fn query_error(
+    error: actix_web::error::QueryPayloadError,
+    _: &HttpRequest,
+) -> actix_web::Error {
+    ApiError::bad_request(
+        "request.invalid_query",
+        format!("The query string is not valid: {error}."),
+    )
+    .into()
 }
 
 /// Renders a malformed path parameter as a problem.
 pub fn path_error(error: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request("request.invalid_path", format!("A path parameter is not valid: {error}."))
-        .into()
+    ApiError::bad_request(
+        "request.invalid_path",
+        format!("A path parameter is not valid: {error}."),
+    )
+    .into()
 }

@@ -20,7 +20,8 @@ pub fn base(product: &Product) -> OpenApi {
          `/api/v1/auth/login`. {}",
         product.name,
         match product.tenant_policy {
-            TenantPolicy::Header { header } => format!("Tenant routes act in the gym named by the `{header}` header."),
+            TenantPolicy::Header { header } =>
+                format!("Tenant routes act in the gym named by the `{header}` header."),
             TenantPolicy::Implicit { selector_header } => format!(
                 "Tenant routes act in the caller's workspace; someone in several chooses one with `{selector_header}`."
             ),
@@ -90,9 +91,13 @@ pub fn finish(product: &Product, document: OpenApi) -> Value {
         return document;
     };
     for item in paths.values_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         for operation in item.values_mut() {
-            let Some(operation) = operation.as_object_mut() else { continue };
+            let Some(operation) = operation.as_object_mut() else {
+                continue;
+            };
             finish_operation(product, operation);
         }
     }
@@ -102,7 +107,10 @@ pub fn finish(product: &Product, document: OpenApi) -> Value {
 fn finish_operation(product: &Product, operation: &mut Map<String, Value>) {
     let mut tenant_scoped = false;
     let mut has_params = false;
-    if let Some(parameters) = operation.get_mut("parameters").and_then(Value::as_array_mut) {
+    if let Some(parameters) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    {
         for parameter in parameters.iter_mut() {
             if parameter["name"] == TENANT_HEADER_PLACEHOLDER {
                 tenant_scoped = true;
@@ -115,7 +123,10 @@ fn finish_operation(product: &Product, operation: &mut Map<String, Value>) {
     let secured = operation
         .get("security")
         .and_then(Value::as_array)
-        .is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|o| !o.is_empty())));
+        .is_some_and(|s| {
+            s.iter()
+                .any(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+        });
     let has_body = operation.contains_key("requestBody");
     let responses = operation
         .entry("responses")
@@ -124,21 +135,49 @@ fn finish_operation(product: &Product, operation: &mut Map<String, Value>) {
     let Some(responses) = responses else { return };
     if has_body {
         add_response(responses, "400", "The body is not valid JSON.");
-        add_response(responses, "415", "The body is not sent as `application/json`.");
-        add_response(responses, "422", "Some fields are invalid; `errors` lists them.");
+        add_response(
+            responses,
+            "415",
+            "The body is not sent as `application/json`.",
+        );
+        add_response(
+            responses,
+            "422",
+            "Some fields are invalid; `errors` lists them.",
+        );
     }
     if has_params {
         add_response(responses, "400", "A path or query parameter is not valid.");
     }
     if secured {
-        add_response(responses, "401", "Missing, expired or invalid access token.");
+        add_response(
+            responses,
+            "401",
+            "Missing, expired or invalid access token.",
+        );
     }
     if tenant_scoped {
-        add_response(responses, "400", "The tenant header is missing or malformed, or a workspace must be chosen.");
-        add_response(responses, "403", "The tenant is suspended, or the caller's role lacks the permission.");
-        add_response(responses, "404", "No such tenant, or the caller is not a member of it.");
+        add_response(
+            responses,
+            "400",
+            "The tenant header is missing or malformed, or a workspace must be chosen.",
+        );
+        add_response(
+            responses,
+            "403",
+            "The tenant is suspended, or the caller's role lacks the permission.",
+        );
+        add_response(
+            responses,
+            "404",
+            "No such tenant, or the caller is not a member of it.",
+        );
     }
-    add_response(responses, "500", "Unexpected failure; the problem carries the request id.");
+    add_response(
+        responses,
+        "500",
+        "Unexpected failure; the problem carries the request id.",
+    );
 }
 
 fn tenant_parameter(product: &Product) -> Value {

@@ -40,7 +40,10 @@ pub struct ChecksView {
     responses((status = 200, description = "The process is up.", body = HealthView)))]
 #[get("/healthz")]
 pub async fn healthz() -> web::Json<HealthView> {
-    web::Json(HealthView { status: "ok", checks: None })
+    web::Json(HealthView {
+        status: "ok",
+        checks: None,
+    })
 }
 
 /// Readiness: the database and, when configured, Redis answer.
@@ -81,7 +84,8 @@ pub async fn readyz(ctx: web::Data<AppContext>, readiness: web::Data<Readiness>)
 }
 
 async fn ping(pool: &deadpool_redis::Pool) -> anyhow::Result<()> {
-    let mut connection = tokio::time::timeout(std::time::Duration::from_secs(2), pool.get()).await??;
+    let mut connection =
+        tokio::time::timeout(std::time::Duration::from_secs(2), pool.get()).await??;
     let _: String = deadpool_redis::redis::cmd("PING")
         .query_async(&mut connection)
         .await?;

@@ -47,7 +47,9 @@ impl DatabaseSettings {
             Some(url) => url.clone(),
             None => format!(
                 "sqlite://{}?mode=rwc",
-                self.data_dir.join(format!("{}.sqlite", product.name)).display()
+                self.data_dir
+                    .join(format!("{}.sqlite", product.name))
+                    .display()
             ),
         }
     }
@@ -91,6 +93,8 @@ pub struct Settings {
     pub public_base_url: String,
     /// JSON logs.
     pub json_logs: bool,
+    /// Stop gracefully on SIGTERM and SIGINT (off in tests, which stop the server themselves).
+    pub handle_signals: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -124,7 +128,11 @@ impl Settings {
     pub fn from_env(product: &Product) -> anyhow::Result<Self> {
         // A missing .env file is the normal case.
         let _ = dotenvy::dotenv();
-        let environment = match var("APP_ENV").as_deref().map(str::to_ascii_lowercase).as_deref() {
+        let environment = match var("APP_ENV")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("development") | Some("dev") | Some("test") => Environment::Development,
             Some("production") | Some("prod") => Environment::Production,
             Some(other) => bail!("APP_ENV={other:?}: expected development or production"),
@@ -145,29 +153,47 @@ impl Settings {
             min_connections: parse_var("DATABASE_MIN_CONNECTIONS", 1)?,
             connect_timeout: Duration::from_secs(parse_var("DATABASE_CONNECT_TIMEOUT_SECS", 5)?),
             acquire_timeout: Duration::from_secs(parse_var("DATABASE_ACQUIRE_TIMEOUT_SECS", 5)?),
-            statement_timeout: Duration::from_millis(parse_var("DATABASE_STATEMENT_TIMEOUT_MS", 15_000)?),
+            statement_timeout: Duration::from_millis(parse_var(
+                "DATABASE_STATEMENT_TIMEOUT_MS",
+                15_000,
+            )?),
         };
         if !is_valid_schema_name(&database.schema) {
-            bail!("DATABASE_SCHEMA={:?} must be a plain identifier", database.schema);
+            bail!(
+                "DATABASE_SCHEMA={:?} must be a plain identifier",
+                database.schema
+            );
         }
         let port = parse_var("PORT", product.default_port)?;
         Ok(Self {
             environment,
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".to_owned()),
             port,
-            migrate_on_start: parse_bool("MIGRATE_ON_START", !production || database.url.is_none())?,
+            migrate_on_start: parse_bool(
+                "MIGRATE_ON_START",
+                !production || database.url.is_none(),
+            )?,
             database,
             redis_url: var("REDIS_URL"),
             jwt_secret,
             access_token_ttl: Duration::from_secs(parse_var("ACCESS_TOKEN_TTL_SECS", 900)?),
-            refresh_token_ttl: Duration::from_secs(parse_var("REFRESH_TOKEN_TTL_DAYS", 30u64)? * 86_400),
+            refresh_token_ttl: Duration::from_secs(
+                parse_var("REFRESH_TOKEN_TTL_DAYS", 30u64)? * 86_400,
+            ),
             cors_allowed_origins: var("CORS_ALLOWED_ORIGINS")
-                .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
             workers: parse_var("WORKERS", 0)?,
             shutdown_timeout: Duration::from_secs(parse_var("SHUTDOWN_TIMEOUT_SECS", 30)?),
-            public_base_url: var("PUBLIC_BASE_URL").unwrap_or_else(|| format!("http://localhost:{port}")),
+            public_base_url: var("PUBLIC_BASE_URL")
+                .unwrap_or_else(|| format!("http://localhost:{port}")),
             json_logs: parse_bool("LOG_JSON", production)?,
+            handle_signals: true,
         })
     }
 }
@@ -176,6 +202,8 @@ impl Settings {
 pub fn is_valid_schema_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 63
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit())
 }

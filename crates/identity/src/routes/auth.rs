@@ -1,0 +1,80 @@
+//! Sign-up, sign-in, token refresh and sign-out.
+
+use actix_web::{HttpResponse, post, web};
+
+use palestra_core::{ApiResult, AppContext, Created, Json, Problem};
+
+use crate::password::Hasher;
+use crate::service;
+use crate::views::{LoginRequest, RefreshRequest, RegisterRequest, TokenView};
+
+/// Create an account and sign in.
+///
+/// Emails are unique whatever their case. The password must have 10 to 128 characters.
+#[utoipa::path(tag = "identity", request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created; the caller is signed in.", body = TokenView),
+        (status = 409, description = "The email already has an account (`identity.email_taken`).", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/auth/register")]
+pub async fn register(
+    ctx: web::Data<AppContext>,
+    hasher: web::Data<Hasher>,
+    body: Json<RegisterRequest>,
+) -> ApiResult<Created<TokenView>> {
+    let tokens = service::register(&ctx, &hasher, body.into_inner()).await?;
+    Ok(Created {
+        location: "/api/v1/me".to_owned(),
+        body: tokens,
+    })
+}
+
+/// Sign in with email and password.
+#[utoipa::path(tag = "identity", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in.", body = TokenView),
+        (status = 401, description = "Wrong email or password (`identity.invalid_credentials`).", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/auth/login")]
+pub async fn login(
+    ctx: web::Data<AppContext>,
+    hasher: web::Data<Hasher>,
+    body: Json<LoginRequest>,
+) -> ApiResult<web::Json<TokenView>> {
+    service::login(&ctx, &hasher, body.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Trade a refresh token for a new access token and refresh token.
+///
+/// Each refresh token works once. Presenting one that was already used revokes the whole
+/// session (`identity.refresh_token_reused`): sign in again.
+#[utoipa::path(tag = "identity", request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens; the old refresh token is spent.", body = TokenView),
+        (status = 401, description = "Unknown, expired, revoked or reused refresh token.", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    ctx: web::Data<AppContext>,
+    body: Json<RefreshRequest>,
+) -> ApiResult<web::Json<TokenView>> {
+    service::refresh(&ctx, &body.refresh_token)
+        .await
+        .map(web::Json)
+}
+
+/// Sign out: revoke the session of a refresh token.
+///
+/// Access tokens already issued stay valid until they expire (15 minutes at most).
+#[utoipa::path(tag = "identity", request_body = RefreshRequest,
+    responses((status = 204, description = "The session is revoked (or was not known).")))]
+#[post("/auth/logout")]
+pub async fn logout(
+    ctx: web::Data<AppContext>,
+    body: Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    service::logout(&ctx, &body.refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
