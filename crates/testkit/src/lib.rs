@@ -170,6 +170,17 @@ impl TestApp {
         .expect("the membership is written");
     }
 
+    /// Suspends a tenant, as the platform would.
+    pub async fn suspend_tenant(&self, tenant: &str) {
+        use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+        palestra_core::entities::tenant::Entity::update_many()
+            .col_expr(palestra_core::entities::tenant::Column::Status, Expr::value("suspended"))
+            .filter(palestra_core::entities::tenant::Column::Id.eq(tenant.parse::<uuid::Uuid>().expect("a tenant uuid")))
+            .exec(&self.db)
+            .await
+            .expect("the tenant is suspended");
+    }
+
     /// Runs raw SQL against the app's database.
     pub async fn execute(&self, sql: &str) {
         self.db
