@@ -80,8 +80,10 @@ pub struct Problem {
     pub extensions: Map<String, Value>,
 }
 
-/// The error every handler returns.
-pub struct ApiError {
+/// The error every handler returns. Boxed, so results stay small on the happy path.
+pub struct ApiError(Box<Inner>);
+
+struct Inner {
     status: StatusCode,
     code: Cow<'static, str>,
     title: Cow<'static, str>,
@@ -102,7 +104,7 @@ impl ApiError {
         code: impl Into<Cow<'static, str>>,
         title: impl Into<Cow<'static, str>>,
     ) -> Self {
-        Self {
+        Self(Box::new(Inner {
             status,
             code: code.into(),
             title: title.into(),
@@ -111,41 +113,41 @@ impl ApiError {
             extensions: Map::new(),
             headers: Vec::new(),
             source: None,
-        }
+        }))
     }
 
     /// Adds the explanation of this occurrence.
     #[must_use]
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        self.0.detail = Some(detail.into());
         self
     }
 
     /// Adds invalid fields.
     #[must_use]
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
-        self.errors = errors;
+        self.0.errors = errors;
         self
     }
 
     /// Adds a member to the problem document.
     #[must_use]
     pub fn with_extension(mut self, key: &str, value: Value) -> Self {
-        self.extensions.insert(key.to_owned(), value);
+        self.0.extensions.insert(key.to_owned(), value);
         self
     }
 
     /// Adds a response header.
     #[must_use]
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.push((name, value));
+        self.0.headers.push((name, value));
         self
     }
 
     /// Keeps the underlying cause for the log.
     #[must_use]
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.0.source = Some(Box::new(source));
         self
     }
 
@@ -199,25 +201,25 @@ impl ApiError {
 
     /// The stable code.
     pub fn code(&self) -> &str {
-        &self.code
+        &self.0.code
     }
 
     /// The problem document of this error.
     pub fn problem(&self) -> Problem {
-        let server_error = self.status.is_server_error();
+        let server_error = self.0.status.is_server_error();
         Problem {
-            problem_type: format!("urn:palestra:problem:{}", self.code),
-            title: self.title.to_string(),
-            status: self.status.as_u16(),
+            problem_type: format!("urn:palestra:problem:{}", self.0.code),
+            title: self.0.title.to_string(),
+            status: self.0.status.as_u16(),
             detail: if server_error {
                 Some("The server could not complete the request; quote the request id when reporting it.".to_owned())
             } else {
-                self.detail.clone()
+                self.0.detail.clone()
             },
-            code: self.code.to_string(),
+            code: self.0.code.to_string(),
             request_id: current_request_id(),
-            errors: self.errors.clone(),
-            extensions: self.extensions.clone(),
+            errors: self.0.errors.clone(),
+            extensions: self.0.extensions.clone(),
         }
     }
 }
@@ -225,18 +227,18 @@ impl ApiError {
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
-            .field("status", &self.status)
-            .field("code", &self.code)
-            .field("detail", &self.detail)
-            .field("source", &self.source)
+            .field("status", &self.0.status)
+            .field("code", &self.0.code)
+            .field("detail", &self.0.detail)
+            .field("source", &self.0.source)
             .finish()
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.title, self.code)?;
-        if let Some(detail) = &self.detail {
+        write!(f, "{} ({})", self.0.title, self.0.code)?;
+        if let Some(detail) = &self.0.detail {
             write!(f, ": {detail}")?;
         }
         Ok(())
@@ -245,7 +247,8 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.0
+            .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
@@ -265,16 +268,16 @@ pub fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     fn error_response(&self) -> HttpResponse {
-        if self.status.is_server_error() {
-            tracing::error!(code = %self.code, cause = %cause_chain(self), "request failed");
+        if self.0.status.is_server_error() {
+            tracing::error!(code = %self.0.code, cause = %cause_chain(self), "request failed");
         }
-        let mut response = HttpResponse::build(self.status);
+        let mut response = HttpResponse::build(self.0.status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
-        for (name, value) in &self.headers {
+        for (name, value) in &self.0.headers {
             response.insert_header((name.clone(), value.clone()));
         }
         response.body(serde_json::to_vec(&self.problem()).unwrap_or_default())

@@ -17,14 +17,21 @@ async fn registering_signs_in_and_me_returns_the_account() {
     let app = gym_app().await;
     let response = app
         .anonymous()
-        .post("/api/v1/auth/register", registration("Ana.Lopez@Example.com"))
+        .post(
+            "/api/v1/auth/register",
+            registration("Ana.Lopez@Example.com"),
+        )
         .await
         .assert_status(201);
     assert_eq!(response.header("location").as_deref(), Some("/api/v1/me"));
     let body: Value = response.json();
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 900);
-    assert!(body["refresh_token"].as_str().is_some_and(|t| t.len() >= 40));
+    assert!(
+        body["refresh_token"]
+            .as_str()
+            .is_some_and(|t| t.len() >= 40)
+    );
 
     let me: Value = app
         .anonymous()
@@ -57,14 +64,27 @@ async fn emails_are_unique_whatever_their_case() {
 async fn concurrent_registrations_of_one_email_let_exactly_one_win() {
     let app = gym_app().await;
     let attempts = (0..12).map(|i| {
-        let email = if i % 2 == 0 { "race@example.com" } else { "RACE@example.com" };
+        let email = if i % 2 == 0 {
+            "race@example.com"
+        } else {
+            "RACE@example.com"
+        };
         let anonymous = app.anonymous();
-        async move { anonymous.post("/api/v1/auth/register", registration(email)).await }
+        async move {
+            anonymous
+                .post("/api/v1/auth/register", registration(email))
+                .await
+        }
     });
     let responses = join_all(attempts).await;
     let created = responses.iter().filter(|r| r.status == 201).count();
     let conflicts: Vec<_> = responses.into_iter().filter(|r| r.status != 201).collect();
-    assert_eq!(created, 1, "exactly one registration wins on {}", app.backend());
+    assert_eq!(
+        created,
+        1,
+        "exactly one registration wins on {}",
+        app.backend()
+    );
     assert_eq!(conflicts.len(), 11);
     for response in conflicts {
         assert_eq!(response.assert_problem(409).code, "identity.email_taken");
@@ -76,16 +96,29 @@ async fn a_weak_password_and_a_bad_email_are_explained_field_by_field() {
     let app = gym_app().await;
     let problem = app
         .anonymous()
-        .post("/api/v1/auth/register", json!({ "email": "cara@example.com", "password": "short", "full_name": "" }))
+        .post(
+            "/api/v1/auth/register",
+            json!({ "email": "cara@example.com", "password": "short", "full_name": "" }),
+        )
         .await
         .assert_problem(422);
     assert_eq!(problem.code, "request.validation_failed");
-    let fields: Vec<_> = problem.errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
-    assert_eq!(fields, [("password", "too_short"), ("full_name", "too_short")]);
+    let fields: Vec<_> = problem
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("password", "too_short"), ("full_name", "too_short")]
+    );
 
     let problem = app
         .anonymous()
-        .post("/api/v1/auth/register", json!({ "email": "not-an-email", "password": PASSWORD, "full_name": "Cara" }))
+        .post(
+            "/api/v1/auth/register",
+            json!({ "email": "not-an-email", "password": PASSWORD, "full_name": "Cara" }),
+        )
         .await
         .assert_problem(422);
     assert_eq!(problem.errors[0].field, "email");
@@ -100,7 +133,10 @@ async fn login_accepts_the_right_password_in_any_email_case_and_nothing_else() {
         .assert_status(201);
     let body: Value = app
         .anonymous()
-        .post("/api/v1/auth/login", json!({ "email": " DANI@example.com ", "password": PASSWORD }))
+        .post(
+            "/api/v1/auth/login",
+            json!({ "email": " DANI@example.com ", "password": PASSWORD }),
+        )
         .await
         .assert_status(200)
         .json();
@@ -108,12 +144,18 @@ async fn login_accepts_the_right_password_in_any_email_case_and_nothing_else() {
 
     let wrong_password = app
         .anonymous()
-        .post("/api/v1/auth/login", json!({ "email": "dani@example.com", "password": "not-the-password" }))
+        .post(
+            "/api/v1/auth/login",
+            json!({ "email": "dani@example.com", "password": "not-the-password" }),
+        )
         .await
         .assert_problem(401);
     let unknown_email = app
         .anonymous()
-        .post("/api/v1/auth/login", json!({ "email": "nobody@example.com", "password": PASSWORD }))
+        .post(
+            "/api/v1/auth/login",
+            json!({ "email": "nobody@example.com", "password": PASSWORD }),
+        )
         .await
         .assert_problem(401);
     // Both failures look the same: no way to tell which emails have accounts.
@@ -127,8 +169,15 @@ async fn me_needs_a_valid_bearer_token() {
     let app = gym_app().await;
     let problem = app.anonymous().get("/api/v1/me").await.assert_problem(401);
     assert_eq!(problem.code, "auth.missing_token");
-    let response = app.anonymous().with_token("not-a-jwt").get("/api/v1/me").await;
-    assert_eq!(response.header("www-authenticate").as_deref(), Some("Bearer"));
+    let response = app
+        .anonymous()
+        .with_token("not-a-jwt")
+        .get("/api/v1/me")
+        .await;
+    assert_eq!(
+        response.header("www-authenticate").as_deref(),
+        Some("Bearer")
+    );
     assert_eq!(response.assert_problem(401).code, "auth.invalid_token");
 }
 
@@ -190,11 +239,16 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_session() {
     // Other sessions of the same account are untouched.
     let other: Value = app
         .anonymous()
-        .post("/api/v1/auth/login", json!({ "email": "eva@example.com", "password": PASSWORD }))
+        .post(
+            "/api/v1/auth/login",
+            json!({ "email": "eva@example.com", "password": PASSWORD }),
+        )
         .await
         .assert_status(200)
         .json();
-    refresh(&app, other["refresh_token"].as_str().unwrap()).await.assert_status(200);
+    refresh(&app, other["refresh_token"].as_str().unwrap())
+        .await
+        .assert_status(200);
 }
 
 #[tokio::test]
@@ -209,14 +263,20 @@ async fn concurrent_uses_of_one_refresh_token_never_yield_two_sessions() {
     let token = body["refresh_token"].as_str().unwrap().to_owned();
     let responses = join_all((0..8).map(|_| refresh(&app, &token))).await;
     let winners: Vec<_> = responses.iter().filter(|r| r.status == 200).collect();
-    assert!(winners.len() <= 1, "at most one refresh succeeds on {}", app.backend());
+    assert!(
+        winners.len() <= 1,
+        "at most one refresh succeeds on {}",
+        app.backend()
+    );
     for response in responses.iter().filter(|r| r.status != 200) {
         assert_eq!(response.status, 401, "{}", response.body);
     }
     // Any reuse revoked the session, so even the winner's new token is dead.
     if let Some(winner) = winners.first() {
         let next: Value = winner.json();
-        refresh(&app, next["refresh_token"].as_str().unwrap()).await.assert_problem(401);
+        refresh(&app, next["refresh_token"].as_str().unwrap())
+            .await
+            .assert_problem(401);
     }
 }
 
@@ -255,7 +315,10 @@ async fn passwords_are_stored_as_argon2id_hashes_and_refresh_tokens_as_digests()
     let backend = app.db.get_database_backend();
     let row = app
         .db
-        .query_one_raw(Statement::from_string(backend, "SELECT password_hash FROM accounts"))
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT password_hash FROM accounts",
+        ))
         .await
         .unwrap()
         .unwrap();
@@ -264,7 +327,10 @@ async fn passwords_are_stored_as_argon2id_hashes_and_refresh_tokens_as_digests()
     assert!(!hash.contains(PASSWORD));
     let row = app
         .db
-        .query_one_raw(Statement::from_string(backend, "SELECT token_hash FROM refresh_tokens"))
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT token_hash FROM refresh_tokens",
+        ))
         .await
         .unwrap()
         .unwrap();

@@ -31,11 +31,17 @@ async fn a_trainer_signs_up_with_their_workspace_in_one_step() {
         .post("/api/v1/auth/register-trainer", trainer("alex@example.com"))
         .await
         .assert_status(201);
-    assert_eq!(response.header("location").as_deref(), Some("/api/v1/workspace"));
+    assert_eq!(
+        response.header("location").as_deref(),
+        Some("/api/v1/workspace")
+    );
     let body: Value = response.json();
     assert_eq!(body["workspace"]["name"], "Alex Rivera");
     assert_eq!(body["workspace"]["role"], "owner");
-    assert_eq!(body["workspace"]["specialties"], json!(["strength", "mobility"]));
+    assert_eq!(
+        body["workspace"]["specialties"],
+        json!(["strength", "mobility"])
+    );
     assert_eq!(body["workspace"]["max_clients"], 40);
 
     // No header needed: the workspace is found from the caller.
@@ -56,13 +62,21 @@ async fn trainer_sign_up_is_validated_and_atomic() {
     let app = trainer_app().await;
     let mut bad = trainer("bea@example.com");
     bad["time_zone"] = json!("Nowhere/City");
-    let problem = app.anonymous().post("/api/v1/auth/register-trainer", bad).await.assert_problem(422);
+    let problem = app
+        .anonymous()
+        .post("/api/v1/auth/register-trainer", bad)
+        .await
+        .assert_problem(422);
     assert_eq!(problem.errors[0].field, "time_zone");
 
     let mut bad = trainer("bea@example.com");
     bad["max_clients"] = json!(0);
     bad["specialties"] = json!(["", "ok"]);
-    let problem = app.anonymous().post("/api/v1/auth/register-trainer", bad).await.assert_problem(422);
+    let problem = app
+        .anonymous()
+        .post("/api/v1/auth/register-trainer", bad)
+        .await
+        .assert_problem(422);
     let fields: Vec<_> = problem.errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["specialties[0]", "max_clients"]);
 
@@ -84,14 +98,22 @@ async fn a_client_sees_their_trainers_workspace() {
     let app = trainer_app().await;
     let body: Value = app
         .anonymous()
-        .post("/api/v1/auth/register-trainer", trainer("coach@example.com"))
+        .post(
+            "/api/v1/auth/register-trainer",
+            trainer("coach@example.com"),
+        )
         .await
         .assert_status(201)
         .json();
     let workspace = body["workspace"]["id"].as_str().unwrap();
     let client = app.signup().await;
-    app.add_membership(workspace, client.account_id(), Role::Member).await;
-    let seen: Value = client.get("/api/v1/workspace").await.assert_status(200).json();
+    app.add_membership(workspace, client.account_id(), Role::Member)
+        .await;
+    let seen: Value = client
+        .get("/api/v1/workspace")
+        .await
+        .assert_status(200)
+        .json();
     assert_eq!(seen["id"], workspace);
     assert_eq!(seen["role"], "member");
 }
@@ -99,7 +121,12 @@ async fn a_client_sees_their_trainers_workspace() {
 #[tokio::test]
 async fn someone_without_a_workspace_gets_404() {
     let app = trainer_app().await;
-    let problem = app.signup().await.get("/api/v1/workspace").await.assert_problem(404);
+    let problem = app
+        .signup()
+        .await
+        .get("/api/v1/workspace")
+        .await
+        .assert_problem(404);
     assert_eq!(problem.code, "tenancy.no_workspace");
 }
 
@@ -118,7 +145,8 @@ async fn someone_in_several_workspaces_must_choose_one() {
     }
     let client = app.signup().await;
     for workspace in &workspaces {
-        app.add_membership(workspace, client.account_id(), Role::Member).await;
+        app.add_membership(workspace, client.account_id(), Role::Member)
+            .await;
     }
     let problem = client.get("/api/v1/workspace").await.assert_problem(400);
     assert_eq!(problem.code, "tenancy.workspace_required");
@@ -135,7 +163,11 @@ async fn someone_in_several_workspaces_must_choose_one() {
 
     // Choosing a workspace one is not in is a 404, like any foreign tenant.
     let stranger = app.signup().await;
-    stranger.in_tenant(&workspaces[0]).get("/api/v1/workspace").await.assert_problem(404);
+    stranger
+        .in_tenant(&workspaces[0])
+        .get("/api/v1/workspace")
+        .await
+        .assert_problem(404);
 }
 
 #[tokio::test]
@@ -151,12 +183,20 @@ async fn a_gym_is_not_a_trainer_workspace() {
     let workspace = body["workspace"]["id"].as_str().unwrap();
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     palestra_core::entities::tenant::Entity::update_many()
-        .col_expr(palestra_core::entities::tenant::Column::Kind, Expr::value("gym"))
-        .filter(palestra_core::entities::tenant::Column::Id.eq(workspace.parse::<uuid::Uuid>().unwrap()))
+        .col_expr(
+            palestra_core::entities::tenant::Column::Kind,
+            Expr::value("gym"),
+        )
+        .filter(
+            palestra_core::entities::tenant::Column::Id
+                .eq(workspace.parse::<uuid::Uuid>().unwrap()),
+        )
         .exec(&app.db)
         .await
         .unwrap();
-    let owner = app.anonymous().with_token(body["access_token"].as_str().unwrap());
+    let owner = app
+        .anonymous()
+        .with_token(body["access_token"].as_str().unwrap());
     owner.get("/api/v1/workspace").await.assert_problem(404);
 }
 
@@ -164,7 +204,10 @@ async fn a_gym_is_not_a_trainer_workspace() {
 async fn trainer_sign_up_does_not_exist_on_the_gym_service() {
     let app = gym_app().await;
     app.anonymous()
-        .post("/api/v1/auth/register-trainer", trainer("gymgoer@example.com"))
+        .post(
+            "/api/v1/auth/register-trainer",
+            trainer("gymgoer@example.com"),
+        )
         .await
         .assert_problem(404);
 }

@@ -4,6 +4,12 @@
 //! `TEST_DATABASE_URL` unset: a SQLite file in a temporary folder. Set to a Postgres URL: a new
 //! schema per test, dropped when the test's `TestApp` is dropped.
 
+#![expect(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test kit fails the test loudly at the first surprise"
+)]
+
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
@@ -174,8 +180,14 @@ impl TestApp {
     pub async fn suspend_tenant(&self, tenant: &str) {
         use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
         palestra_core::entities::tenant::Entity::update_many()
-            .col_expr(palestra_core::entities::tenant::Column::Status, Expr::value("suspended"))
-            .filter(palestra_core::entities::tenant::Column::Id.eq(tenant.parse::<uuid::Uuid>().expect("a tenant uuid")))
+            .col_expr(
+                palestra_core::entities::tenant::Column::Status,
+                Expr::value("suspended"),
+            )
+            .filter(
+                palestra_core::entities::tenant::Column::Id
+                    .eq(tenant.parse::<uuid::Uuid>().expect("a tenant uuid")),
+            )
             .exec(&self.db)
             .await
             .expect("the tenant is suspended");
