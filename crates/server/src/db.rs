@@ -4,6 +4,7 @@
 //! on every pooled connection. SQLite (the embedded default): a file under the data folder, in
 //! WAL mode with a busy timeout so concurrent writers wait instead of failing.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -94,10 +95,47 @@ pub async fn connect(
         .context("connecting to the database")
 }
 
-/// Applies pending migrations. On Postgres, a session advisory lock on one dedicated connection
-/// makes concurrent runs safe: one migrates, the others wait and then find nothing to do.
+/// The file of a SQLite URL (`sqlite://path?mode=rwc`), unless it is in memory.
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+/// Holds an exclusive lock on a file beside the SQLite database while migrations run, so that
+/// two processes starting on the same file do not migrate it twice.
+async fn lock_sqlite(url: &str) -> anyhow::Result<Option<std::fs::File>> {
+    let Some(path) = sqlite_file(url) else {
+        return Ok(None);
+    };
+    let mut lock_path = path.into_os_string();
+    lock_path.push(".migrate-lock");
+    let file = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        file.lock()?;
+        Ok(file)
+    })
+    .await?
+    .context("locking the SQLite database to migrate it")?;
+    Ok(Some(file))
+}
+
+/// Applies pending migrations, safely when several instances do it at once: on Postgres a
+/// session advisory lock on one dedicated connection, on SQLite a lock file beside the database;
+/// one migrates, the others wait and then find nothing to do.
 pub async fn migrate(settings: &DatabaseSettings, product: &Product) -> anyhow::Result<()> {
     prepare(settings, product).await?;
+    let sqlite_lock = if settings.is_postgres() {
+        None
+    } else {
+        lock_sqlite(&settings.effective_url(product)).await?
+    };
     let db = Database::connect(options(settings, product, 1))
         .await
         .context("connecting to the database to migrate")?;
@@ -121,5 +159,6 @@ pub async fn migrate(settings: &DatabaseSettings, product: &Product) -> anyhow::
         db.execute_raw(unlock).await.ok();
     }
     db.close().await.ok();
+    drop(sqlite_lock);
     result
 }

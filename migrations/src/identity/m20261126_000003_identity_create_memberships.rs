@@ -52,6 +52,7 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
+                    .if_not_exists()
                     .name("ux_memberships_tenant_account")
                     .table(Memberships::Table)
                     .col(Memberships::TenantId)
@@ -64,6 +65,7 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
+                    .if_not_exists()
                     .name("ix_memberships_account")
                     .table(Memberships::Table)
                     .col(Memberships::AccountId)

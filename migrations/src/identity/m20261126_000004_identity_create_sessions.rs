@@ -50,6 +50,7 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
+                    .if_not_exists()
                     .name("ix_auth_sessions_account")
                     .table(AuthSessions::Table)
                     .col(AuthSessions::AccountId)
@@ -81,6 +82,7 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
+                    .if_not_exists()
                     .name("ix_refresh_tokens_session")
                     .table(RefreshTokens::Table)
                     .col(RefreshTokens::SessionId)
