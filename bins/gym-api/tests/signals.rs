@@ -28,7 +28,11 @@ fn get(port: u16, path: &str) -> Option<String> {
 #[test]
 fn the_binary_serves_on_sqlite_and_stops_on_sigterm() {
     let data = std::env::temp_dir().join(format!("palestra-signals-{}", std::process::id()));
-    let port = free_port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_gym-api"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
