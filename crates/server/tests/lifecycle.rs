@@ -46,16 +46,20 @@ fn settings(dir: &std::path::Path, schema: &str) -> Settings {
 
 async fn drop_schema(settings: &Settings) {
     use sea_orm::ConnectionTrait;
-    if settings.database.is_postgres() {
-        let url = settings.database.url.clone().unwrap_or_default();
-        let admin = sea_orm::Database::connect(url.as_str()).await.unwrap();
-        admin
-            .execute_unprepared(&format!(
-                "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
-                settings.database.schema
-            ))
-            .await
-            .unwrap();
+    let Some(url) = settings
+        .database
+        .url
+        .as_deref()
+        .filter(|_| settings.database.is_postgres())
+    else {
+        return;
+    };
+    if let Ok(admin) = sea_orm::Database::connect(url).await {
+        let sql = format!(
+            "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
+            settings.database.schema
+        );
+        let _ = admin.execute_unprepared(&sql).await;
     }
 }
 
