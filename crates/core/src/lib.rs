@@ -17,6 +17,7 @@ pub mod money;
 pub mod openapi;
 pub mod pagination;
 pub mod product;
+pub mod scope;
 pub mod tenancy;
 pub mod time;
 pub mod types;

@@ -21,6 +21,7 @@ use crate::entities::{membership, tenant};
 use crate::error::ApiError;
 use crate::ids::{AccountId, MembershipId, TenantId};
 use crate::product::{ProductKind, TenantPolicy};
+use crate::scope::scoped;
 
 /// A person's role in one tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -110,9 +111,8 @@ pub async fn find_membership(
     account: AccountId,
     tenant: TenantId,
 ) -> Result<Tenant, ApiError> {
-    let row = membership::Entity::find()
+    let row = scoped::<membership::Entity>(tenant)
         .find_also_related(tenant::Entity)
-        .filter(membership::Column::TenantId.eq(tenant.uuid()))
         .filter(membership::Column::AccountId.eq(account.uuid()))
         .filter(membership::Column::Status.eq(membership::STATUS_ACTIVE))
         .filter(tenant::Column::Kind.eq(kind.as_str()))

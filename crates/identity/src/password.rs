@@ -1,14 +1,14 @@
 //! Password policy and hashing.
 //!
-//! Argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane). Hashing runs on the blocking
-//! pool and a semaphore bounds how many run at once, so a burst of logins cannot starve the
-//! async workers that serve everything else.
+//! Argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane), stored as PHC strings. Hashing
+//! runs on a few dedicated threads, so a burst of logins can neither block the async workers nor
+//! take every core from them.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc};
 
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::{OnceCell, Semaphore};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use tokio::sync::{OnceCell, oneshot};
 
 use palestra_core::{ApiError, FieldError};
 
@@ -43,17 +43,30 @@ pub fn check_password(errors: &mut Vec<FieldError>, field: &str, password: &str,
     }
 }
 
-fn argon2() -> Result<Argon2<'static>, ApiError> {
-    let params = Params::new(19 * 1024, 2, 1, None)
-        .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+/// OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
+fn owasp_params() -> Result<Params, ApiError> {
+    Params::new(19 * 1024, 2, 1, Some(32)).map_err(|e| internal(e.to_string()))
 }
 
-/// Hashes and verifies passwords off the async runtime, a bounded number at a time.
+fn internal(message: String) -> ApiError {
+    ApiError::internal(std::io::Error::other(message))
+}
+
+/// Work for a hashing thread, given that thread's reusable Argon2 memory.
+type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
+
+/// Hashes and verifies passwords on a few dedicated threads, never on the async runtime.
+///
+/// Each thread keeps one Argon2 working area (19 MiB) for its whole life instead of allocating
+/// a new one per hash: memory stays flat under a burst of sign-ins, and the bounded number of
+/// threads bounds how much CPU hashing can take from the workers serving everything else.
 pub struct Hasher {
-    permits: Semaphore,
+    jobs: mpsc::SyncSender<Job>,
     dummy: OnceCell<String>,
 }
+
+/// How many hashes may wait for a thread before sign-ins are turned away with 503.
+const QUEUE: usize = 256;
 
 impl Default for Hasher {
     fn default() -> Self {
@@ -63,41 +76,117 @@ impl Default for Hasher {
 }
 
 impl Hasher {
-    /// A hasher that runs at most `concurrency` hashes at once.
-    pub fn new(concurrency: usize) -> Self {
+    /// A hasher with `threads` hashing threads.
+    pub fn new(threads: usize) -> Self {
+        let (jobs, queue) = mpsc::sync_channel::<Job>(QUEUE);
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..threads.max(1) {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-hash-{i}"))
+                .spawn(move || {
+                    let mut memory = Vec::new();
+                    loop {
+                        // The lock is held only to take the next job; it ends when the hasher is dropped.
+                        let job = match queue.lock() {
+                            Ok(receiver) => receiver.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(&mut memory),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "could not start a password hashing thread");
+            }
+        }
         Self {
-            permits: Semaphore::new(concurrency.max(1)),
+            jobs,
             dummy: OnceCell::new(),
         }
     }
 
-    async fn blocking<T: Send + 'static>(
+    async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+        work: impl FnOnce(&mut Vec<Block>) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
-        tokio::task::spawn_blocking(work)
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |memory| {
+            let _ = reply.send(work(memory));
+        });
+        self.jobs.try_send(job).map_err(|_| {
+            ApiError::new(
+                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                "identity.busy",
+                "Service busy",
+            )
+            .with_detail("Too many sign-ins at once; try again in a moment.")
+            .with_header(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from_static("1"),
+            )
+        })?;
+        answer
             .await
-            .map_err(ApiError::internal)?
+            .map_err(|_| internal("a password hashing thread stopped".to_owned()))?
     }
 
     /// The PHC string of a new password.
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        self.blocking(move || {
-            argon2()?
-                .hash_password(password.as_bytes())
-                .map(|hash| hash.to_string())
-                .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))
+        self.run(move |memory| {
+            let params = owasp_params()?;
+            memory.resize(params.block_count(), Block::default());
+            let salt: [u8; 16] = rand::random();
+            let mut output = [0u8; 32];
+            Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+                .hash_password_into_with_memory(
+                    password.as_bytes(),
+                    &salt,
+                    &mut output,
+                    &mut memory[..],
+                )
+                .map_err(|e| internal(e.to_string()))?;
+            let hash = PasswordHash {
+                algorithm: Algorithm::Argon2id.ident(),
+                version: Some(Version::V0x13.into()),
+                params: ParamsString::try_from(&params).map_err(|e| internal(e.to_string()))?,
+                salt: Some(Salt::new(&salt).map_err(|e| internal(e.to_string()))?),
+                hash: Some(Output::new(&output).map_err(|e| internal(e.to_string()))?),
+            };
+            Ok(hash.to_string())
         })
         .await
     }
 
-    /// Whether a password matches a stored hash.
-    pub async fn verify(&self, password: String, hash: String) -> Result<bool, ApiError> {
-        self.blocking(move || {
-            Ok(argon2()?
-                .verify_password(password.as_bytes(), hash.as_str())
-                .is_ok())
+    /// Whether a password matches a stored PHC hash (compared in constant time).
+    pub async fn verify(&self, password: String, stored: String) -> Result<bool, ApiError> {
+        self.run(move |memory| {
+            let parsed =
+                PasswordHash::new(&stored).map_err(|e| internal(format!("stored hash: {e}")))?;
+            let params = Params::try_from(&parsed).map_err(|e| internal(e.to_string()))?;
+            let algorithm = Algorithm::try_from(parsed.algorithm.as_str())
+                .map_err(|e| internal(e.to_string()))?;
+            let version = match parsed.version {
+                Some(v) => Version::try_from(v).map_err(|e| internal(e.to_string()))?,
+                None => Version::default(),
+            };
+            let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+                return Err(internal("stored hash lacks salt or output".to_owned()));
+            };
+            let mut output = vec![0u8; expected.len()];
+            memory.resize(params.block_count(), Block::default());
+            Argon2::new(algorithm, version, params)
+                .hash_password_into_with_memory(
+                    password.as_bytes(),
+                    salt.as_ref(),
+                    &mut output,
+                    &mut memory[..],
+                )
+                .map_err(|e| internal(e.to_string()))?;
+            let computed = Output::new(&output).map_err(|e| internal(e.to_string()))?;
+            Ok(&computed == expected)
         })
         .await
     }
@@ -114,12 +203,40 @@ impl Hasher {
     }
 }
 
-/// A shared hasher.
-pub type SharedHasher = Arc<Hasher>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn hashes_from_the_reference_implementation_verify() {
+        use argon2::password_hash::PasswordHasher as _;
+        let reference = Argon2::default()
+            .hash_password(b"correct horse battery")
+            .unwrap()
+            .to_string();
+        let hasher = Hasher::new(1);
+        assert!(
+            hasher
+                .verify("correct horse battery".into(), reference.clone())
+                .await
+                .unwrap()
+        );
+        assert!(!hasher.verify("wrong".into(), reference).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn our_hashes_verify_with_the_reference_implementation() {
+        use argon2::password_hash::PasswordVerifier as _;
+        let hash = Hasher::new(2)
+            .hash("correct horse battery".into())
+            .await
+            .unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse battery", hash.as_str())
+                .is_ok()
+        );
+    }
 
     #[tokio::test]
     async fn hashes_verify_and_use_argon2id_with_owasp_parameters() {
