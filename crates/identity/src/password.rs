@@ -65,6 +65,20 @@ pub struct Hasher {
     dummy: OnceCell<String>,
 }
 
+/// Runs the calling thread at nice 10: under contention the threads serving requests come first,
+/// while hashing still gets a share and sign-ins do not starve.
+fn lower_priority() {
+    use thread_priority::{ThreadPriority, ThreadPriorityValue, set_current_thread_priority};
+    // On Linux the cross-platform range 0..=99 maps onto nice 19..=-20; 22 is nice 10.
+    let priority = ThreadPriorityValue::try_from(22u8).map(ThreadPriority::Crossplatform);
+    if let Err(error) = priority
+        .map_err(|e| e.to_string())
+        .and_then(|p| set_current_thread_priority(p).map_err(|e| e.to_string()))
+    {
+        tracing::warn!(%error, "could not lower the priority of a password hashing thread");
+    }
+}
+
 /// How many hashes may wait for a thread before sign-ins are turned away with 503.
 const QUEUE: usize = 256;
 
@@ -85,6 +99,7 @@ impl Hasher {
             let spawned = std::thread::Builder::new()
                 .name(format!("password-hash-{i}"))
                 .spawn(move || {
+                    lower_priority();
                     let mut memory = Vec::new();
                     loop {
                         // The lock is held only to take the next job; it ends when the hasher is dropped.
