@@ -32,11 +32,14 @@ fn request_id(req: &ServiceRequest) -> String {
         .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned)
 }
 
-fn is_problem(response: &HttpResponse) -> bool {
+/// Whether a response already speaks JSON: a problem, or a deliberate JSON answer such as the
+/// readiness report. Anything else with an error status is a framework rejection to rewrite.
+fn is_json(response: &HttpResponse) -> bool {
     response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()))
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_CONTENT_TYPE) || v.starts_with("application/json"))
 }
 
 fn generic_code(status: StatusCode) -> &'static str {
@@ -122,7 +125,7 @@ pub async fn observe<B: MessageBody + 'static>(
         }
     };
     let status = response.status();
-    if (status.is_client_error() || status.is_server_error()) && !is_problem(response.response()) {
+    if (status.is_client_error() || status.is_server_error()) && !is_json(response.response()) {
         response = REQUEST_ID.scope(id.clone(), into_problem(response)).await;
     }
     if let Ok(value) = HeaderValue::from_str(&id) {

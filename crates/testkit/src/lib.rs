@@ -22,6 +22,8 @@ use palestra_core::{Problem, Product, Role};
 use palestra_server::settings::{DatabaseSettings, Environment, Settings};
 use palestra_server::{App, Modules};
 
+pub use palestra_server::Settings as AppSettings;
+
 /// The password of every account the kit creates.
 pub const PASSWORD: &str = "correct-horse-battery";
 
@@ -84,9 +86,19 @@ fn settings(data_dir: &std::path::Path) -> (Settings, Option<(String, String)>) 
 impl TestApp {
     /// Starts a product with its modules on a fresh database.
     pub async fn spawn(product: Product, modules: Modules) -> Self {
+        Self::spawn_configured(product, modules, |_| {}).await
+    }
+
+    /// Starts a product with settings adjusted by the test (Redis, CORS, token lifetimes…).
+    pub async fn spawn_configured(
+        product: Product,
+        modules: Modules,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Self {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let data_dir = tempfile::tempdir().expect("a temporary folder");
-        let (settings, postgres_schema) = settings(data_dir.path());
+        let (mut settings, postgres_schema) = settings(data_dir.path());
+        configure(&mut settings);
         let app = App::build(settings, product.clone(), modules)
             .await
             .expect("the app builds");
