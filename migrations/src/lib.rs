@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod identity;
+mod notifications;
 
 /// Runs every migration of the workspace in order.
 pub struct Migrator;
@@ -11,6 +12,8 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        identity::migrations()
+        let mut migrations = identity::migrations();
+        migrations.extend(notifications::migrations());
+        migrations
     }
 }

@@ -6,6 +6,7 @@
 //! a gym or a trainer service, pagination, and the shared domain entities (accounts, tenants,
 //! memberships). It does not own routes: those live in the module crates.
 
+pub mod audit;
 pub mod auth;
 pub mod context;
 pub mod entities;
@@ -15,6 +16,7 @@ pub mod json;
 pub mod module;
 pub mod money;
 pub mod openapi;
+pub mod outbox;
 pub mod pagination;
 pub mod product;
 pub mod scope;

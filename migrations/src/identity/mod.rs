@@ -6,6 +6,7 @@ mod m20261126_000001_identity_create_accounts;
 mod m20261126_000002_identity_create_tenants;
 mod m20261126_000003_identity_create_memberships;
 mod m20261126_000004_identity_create_sessions;
+mod m20261126_000005_identity_create_audit_events;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -13,5 +14,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261126_000002_identity_create_tenants::Migration),
         Box::new(m20261126_000003_identity_create_memberships::Migration),
         Box::new(m20261126_000004_identity_create_sessions::Migration),
+        Box::new(m20261126_000005_identity_create_audit_events::Migration),
     ]
 }

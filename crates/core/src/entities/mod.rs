@@ -1,5 +1,7 @@
 //! Entities shared by every module: accounts, tenants and the memberships that join them.
 
 pub mod account;
+pub mod audit_event;
 pub mod membership;
+pub mod outbox;
 pub mod tenant;

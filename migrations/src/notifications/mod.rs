@@ -1,0 +1,11 @@
+//! Notifications: the outbox and the devices that receive push notifications.
+
+use sea_orm_migration::MigrationTrait;
+
+mod m20261126_000001_notifications_create_outbox;
+
+pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+    vec![Box::new(
+        m20261126_000001_notifications_create_outbox::Migration,
+    )]
+}
