@@ -18,6 +18,7 @@ pub mod money;
 pub mod openapi;
 pub mod outbox;
 pub mod pagination;
+pub mod permissions;
 pub mod product;
 pub mod scope;
 pub mod tenancy;

@@ -21,3 +21,15 @@ impl TenantOwned for crate::entities::membership::Entity {
         crate::entities::membership::Column::TenantId
     }
 }
+
+impl TenantOwned for crate::entities::tenant_module::Entity {
+    fn tenant_column() -> Self::Column {
+        crate::entities::tenant_module::Column::TenantId
+    }
+}
+
+impl TenantOwned for crate::entities::audit_event::Entity {
+    fn tenant_column() -> Self::Column {
+        crate::entities::audit_event::Column::TenantId
+    }
+}

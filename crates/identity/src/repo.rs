@@ -59,6 +59,7 @@ fn account_row(id: AccountId, new: NewAccount<'_>, now: DateTime<Utc>) -> accoun
         full_name: Set(new.full_name.trim().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
+        ..Default::default()
     }
 }
 

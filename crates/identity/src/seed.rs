@@ -83,6 +83,7 @@ fn tenant_row(
         bio: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        ..Default::default()
     }
 }
 

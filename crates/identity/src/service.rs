@@ -185,6 +185,7 @@ fn new_tenant(
         bio: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        ..Default::default()
     }
 }
 

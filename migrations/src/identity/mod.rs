@@ -7,6 +7,10 @@ mod m20261126_000002_identity_create_tenants;
 mod m20261126_000003_identity_create_memberships;
 mod m20261126_000004_identity_create_sessions;
 mod m20261126_000005_identity_create_audit_events;
+mod m20261126_000010_identity_extend_tenants;
+mod m20261126_000011_identity_extend_accounts;
+mod m20261126_000012_identity_create_tenant_modules;
+mod m20261126_000013_identity_create_invitations;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -15,5 +19,9 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261126_000003_identity_create_memberships::Migration),
         Box::new(m20261126_000004_identity_create_sessions::Migration),
         Box::new(m20261126_000005_identity_create_audit_events::Migration),
+        Box::new(m20261126_000010_identity_extend_tenants::Migration),
+        Box::new(m20261126_000011_identity_extend_accounts::Migration),
+        Box::new(m20261126_000012_identity_create_tenant_modules::Migration),
+        Box::new(m20261126_000013_identity_create_invitations::Migration),
     ]
 }

@@ -18,6 +18,20 @@ pub struct Model {
     pub full_name: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub phone: Option<String>,
+    pub birth_date: Option<Date>,
+    /// BCP 47 language tag for messages, e.g. `es-MX`.
+    pub locale: String,
+    /// The person's own IANA zone, when it differs from their tenant's.
+    pub time_zone: Option<String>,
+    pub avatar_url: Option<String>,
+    /// `metric` or `imperial`.
+    pub units: String,
+    pub email_verified_at: Option<DateTimeUtc>,
+    /// A platform super-admin: may list and suspend tenants. Not a tenant role.
+    pub is_platform_admin: bool,
+    /// Set when the account was deleted and its personal data erased.
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 /// Relations of an account.

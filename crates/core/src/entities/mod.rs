@@ -5,3 +5,4 @@ pub mod audit_event;
 pub mod membership;
 pub mod outbox;
 pub mod tenant;
+pub mod tenant_module;

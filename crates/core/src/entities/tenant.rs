@@ -25,6 +25,17 @@ pub struct Model {
     pub bio: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// URL-safe unique name (gyms), derived from the name at registration.
+    pub slug: Option<String>,
+    pub logo_url: Option<String>,
+    /// Branding colours, `#rrggbb`; the product's defaults when absent.
+    pub brand_primary: Option<String>,
+    pub brand_secondary: Option<String>,
+    pub brand_accent: Option<String>,
+    /// Trainer workspaces: the code clients join with; rotating it kills the old one.
+    pub join_code: Option<String>,
+    /// Active and paused clients (members), kept by conditional updates so `max_clients` holds.
+    pub client_count: i32,
 }
 
 /// Relations of a tenant.

@@ -1,0 +1,93 @@
+//! Every permission of the platform and the roles that hold it: one table, in one place.
+//!
+//! Handlers ask for a permission by type (`Authorized<ManageRoster>`); the type names a row of
+//! [`GRANTS`]. A name missing from the table is granted to nobody, so a typo fails closed.
+
+use crate::tenancy::Role;
+
+const ALL: &[Role] = &[Role::Owner, Role::Admin, Role::Trainer, Role::Member];
+const STAFF: &[Role] = &[Role::Owner, Role::Admin, Role::Trainer];
+const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
+const OWNER: &[Role] = &[Role::Owner];
+
+/// Permission names (`module.resource.action`) and the roles granted each.
+pub const GRANTS: &[(&str, &[Role])] = &[
+    ("identity.tenant.read", ALL),
+    ("identity.tenant.update", OWNER),
+    ("identity.permissions.read", ALL),
+    ("identity.modules.read", ALL),
+    ("identity.modules.manage", MANAGERS),
+    ("identity.roster.read", STAFF),
+    ("identity.roster.manage", MANAGERS),
+    ("identity.invitations.manage", MANAGERS),
+    ("identity.join_code.manage", MANAGERS),
+    ("identity.ownership.transfer", OWNER),
+    ("identity.membership.leave", ALL),
+    ("identity.audit.read", MANAGERS),
+];
+
+/// Whether a role holds a permission.
+pub fn is_granted(permission: &str, role: Role) -> bool {
+    GRANTS
+        .iter()
+        .find(|(name, _)| *name == permission)
+        .is_some_and(|(_, roles)| roles.contains(&role))
+}
+
+/// Every permission a role holds, in table order.
+pub fn granted_to(role: Role) -> Vec<&'static str> {
+    GRANTS
+        .iter()
+        .filter(|(_, roles)| roles.contains(&role))
+        .map(|(name, _)| *name)
+        .collect()
+}
+
+/// Declares a permission type for `Authorized<P>`, backed by a row of [`GRANTS`].
+#[macro_export]
+macro_rules! permission {
+    ($(#[$meta:meta])* $name:ident = $permission:literal) => {
+        $(#[$meta])*
+        pub struct $name;
+
+        impl $crate::tenancy::Permission for $name {
+            const NAME: &'static str = $permission;
+
+            fn granted_to(role: $crate::tenancy::Role) -> bool {
+                $crate::permissions::is_granted($permission, role)
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_well_formed() {
+        let mut names: Vec<_> = GRANTS.iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        let count = names.len();
+        names.dedup();
+        assert_eq!(names.len(), count, "a permission is listed twice");
+        for name in names {
+            assert_eq!(
+                name.split('.').count(),
+                3,
+                "{name} is not module.resource.action"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_permissions_are_granted_to_nobody() {
+        assert!(!is_granted(
+            "identity.tenant.delete_everything",
+            Role::Owner
+        ));
+        assert!(is_granted("identity.roster.manage", Role::Admin));
+        assert!(!is_granted("identity.roster.manage", Role::Trainer));
+        assert!(granted_to(Role::Member).contains(&"identity.tenant.read"));
+    }
+}
