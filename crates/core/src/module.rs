@@ -19,6 +19,13 @@ pub trait Module: Send + Sync + 'static {
     /// Short name, e.g. `identity`.
     fn name(&self) -> &'static str;
 
+    /// The catalogue key this module's routes answer to: while a tenant has that key inactive,
+    /// every tenant-scoped route of the module answers 403 `module.disabled`. `None` for the
+    /// platform's own modules, which are always on.
+    fn catalog_key(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Mounts the module's routes (relative to `/api/v1`) with their OpenAPI entries.
     fn configure(&self, cfg: &mut ServiceConfig<'_>);
 

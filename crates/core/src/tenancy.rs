@@ -17,10 +17,10 @@ use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
 use crate::context::AppContext;
-use crate::entities::{membership, tenant};
+use crate::entities::{membership, tenant, tenant_module};
 use crate::error::ApiError;
 use crate::ids::{AccountId, MembershipId, TenantId};
-use crate::product::{ProductKind, TenantPolicy};
+use crate::product::{Product, ProductKind, TenantPolicy};
 use crate::scope::scoped;
 
 /// A person's role in one tenant.
@@ -192,9 +192,55 @@ async fn find_implicit(
     }
 }
 
+/// The route templates of every module that a tenant can switch off, with the module's key.
+/// Built by the server from what each module mounts; read by the [`Tenant`] extractor, the one
+/// place where a deactivated module is refused.
+#[derive(Debug, Default)]
+pub struct ModuleRoutes(pub std::collections::HashMap<String, &'static str>);
+
+/// Whether a tenant has a module active: its own setting, else the catalogue default.
+pub async fn is_module_active(
+    db: &impl ConnectionTrait,
+    product: &Product,
+    tenant: TenantId,
+    key: &str,
+) -> Result<bool, ApiError> {
+    let row = scoped::<tenant_module::Entity>(tenant)
+        .filter(tenant_module::Column::Module.eq(key))
+        .one(db)
+        .await?;
+    Ok(match row {
+        Some(row) => row.active,
+        None => product
+            .catalog_module(key)
+            .is_some_and(|m| m.default_active),
+    })
+}
+
 impl Tenant {
     async fn resolve(
         ctx: web::Data<AppContext>,
+        user: AuthUser,
+        header: Result<Option<TenantId>, ApiError>,
+        module: Option<&'static str>,
+    ) -> Result<Self, ApiError> {
+        let tenant = Self::find(&ctx, user, header).await?;
+        if let Some(key) = module
+            && !is_module_active(&ctx.db, &ctx.product, tenant.id, key).await?
+        {
+            return Err(ApiError::forbidden(
+                "module.disabled",
+                format!(
+                    "The `{key}` module is not active here; an owner or admin can activate it."
+                ),
+            )
+            .with_extension("module", json!(key)));
+        }
+        Ok(tenant)
+    }
+
+    async fn find(
+        ctx: &web::Data<AppContext>,
         user: AuthUser,
         header: Result<Option<TenantId>, ApiError>,
     ) -> Result<Self, ApiError> {
@@ -231,9 +277,12 @@ impl FromRequest for Tenant {
             };
             Ok((ctx, user, read_tenant_header(req, header_name)))
         });
+        let module = req
+            .app_data::<web::Data<ModuleRoutes>>()
+            .and_then(|routes| req.match_pattern().and_then(|p| routes.0.get(&p).copied()));
         Box::pin(async move {
             let (ctx, user, header) = prepared?;
-            Self::resolve(ctx, user, header).await
+            Self::resolve(ctx, user, header, module).await
         })
     }
 }

@@ -75,7 +75,12 @@ impl Module for Identity {
             .service(routes::auth::login)
             .service(routes::auth::refresh)
             .service(routes::auth::logout)
-            .service(routes::me::get_me);
+            .service(routes::me::get_me)
+            .service(routes::context::get_context)
+            .service(routes::context::get_my_permissions)
+            .service(routes::context::update_branding)
+            .service(routes::modules::list_modules)
+            .service(routes::modules::set_module);
     }
 }
 
@@ -87,6 +92,7 @@ impl Module for Gyms {
 
     fn configure(&self, cfg: &mut ServiceConfig<'_>) {
         cfg.app_data(web::Data::from(self.hasher.clone()))
+            .service(routes::gyms::register_gym)
             .service(routes::gyms::create_gym)
             .service(routes::gyms::list_my_gyms)
             .service(routes::gyms::get_gym);

@@ -1,13 +1,15 @@
 //! Identity's queries: plain functions over any connection or transaction.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
+
+use palestra_core::scope::scoped;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, SqlErr,
 };
 
-use palestra_core::entities::{account, membership, tenant};
+use palestra_core::entities::{account, membership, tenant, tenant_module};
 use palestra_core::ids::{AccountId, SessionId, TenantId};
 use palestra_core::pagination::Cursor;
 use palestra_core::{ProductKind, Role};
@@ -96,6 +98,103 @@ pub async fn insert_tenant(
     row: tenant::ActiveModel,
 ) -> Result<tenant::Model, DbErr> {
     tenant::Entity::insert(row).exec_with_returning(db).await
+}
+
+/// A slug based on `base` that no tenant has yet: `base`, else `base-2`, `base-3`, …
+pub async fn free_slug(db: &impl ConnectionTrait, base: &str) -> Result<String, DbErr> {
+    let taken: Vec<String> = tenant::Entity::find()
+        .select_only()
+        .column(tenant::Column::Slug)
+        .filter(
+            Condition::any()
+                .add(tenant::Column::Slug.eq(base))
+                .add(tenant::Column::Slug.like(format!("{base}-%"))),
+        )
+        .into_tuple::<Option<String>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    if !taken.iter().any(|s| s == base) {
+        return Ok(base.to_owned());
+    }
+    let next = (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_else(|| format!("{base}-{}", uuid::Uuid::now_v7().simple()));
+    Ok(next)
+}
+
+/// Writes the product's default module activations for a new tenant.
+pub async fn insert_default_modules(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    catalog: &[palestra_core::product::CatalogModule],
+) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let rows = catalog.iter().map(|module| tenant_module::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        tenant_id: Set(tenant.uuid()),
+        module: Set(module.key.to_owned()),
+        active: Set(module.default_active),
+        updated_at: Set(now),
+    });
+    if catalog.is_empty() {
+        return Ok(());
+    }
+    tenant_module::Entity::insert_many(rows)
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// The tenant's module settings, by key.
+pub async fn module_states(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+) -> Result<std::collections::HashMap<String, bool>, DbErr> {
+    let rows = scoped::<tenant_module::Entity>(tenant).all(db).await?;
+    Ok(rows.into_iter().map(|r| (r.module, r.active)).collect())
+}
+
+/// Sets a module's state for a tenant: one row per (tenant, module), inserted or updated.
+pub async fn upsert_module(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    key: &str,
+    active: bool,
+) -> Result<(), DbErr> {
+    let row = tenant_module::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        tenant_id: Set(tenant.uuid()),
+        module: Set(key.to_owned()),
+        active: Set(active),
+        updated_at: Set(Utc::now()),
+    };
+    tenant_module::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                tenant_module::Column::TenantId,
+                tenant_module::Column::Module,
+            ])
+            .update_columns([
+                tenant_module::Column::Active,
+                tenant_module::Column::UpdatedAt,
+            ])
+            .to_owned(),
+        )
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Writes changed tenant columns and returns the row.
+pub async fn update_tenant(
+    db: &impl ConnectionTrait,
+    row: tenant::ActiveModel,
+) -> Result<tenant::Model, DbErr> {
+    sea_orm::ActiveModelTrait::update(row, db).await
 }
 
 /// Adds memberships of one role in a tenant.

@@ -6,15 +6,22 @@ use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, TransactionTrait};
 use sha2::{Digest, Sha256};
 
+use palestra_core::audit::{self, AuditEvent};
 use palestra_core::entities::{account, tenant};
 use palestra_core::ids::{AccountId, SessionId, TenantId};
-use palestra_core::{ApiError, AppContext, ProductKind, Role};
+use palestra_core::{ApiError, AppContext, ProductKind, Role, Tenant};
+use serde_json::json;
 
 use crate::error::IdentityError;
 use crate::password::Hasher;
 use crate::repo::{self, NewAccount};
 use crate::views::{
-    AccountView, CreateGymRequest, LoginRequest, RegisterRequest, RegisterTrainerRequest, TokenView,
+    AccountView, CreateGymRequest, LoginRequest, RegisterGymRequest, RegisterRequest,
+    RegisterTrainerRequest, TokenView,
+};
+use crate::views::{
+    BrandingView, ContextModuleView, ContextTenantView, ContextView, ModuleView, TerminologyView,
+    UpdateBrandingRequest,
 };
 
 /// The SHA-256 of a refresh token, hex: what is stored.
@@ -196,19 +203,139 @@ pub async fn create_gym(
     owner: AccountId,
     request: CreateGymRequest,
 ) -> Result<tenant::Model, ApiError> {
+    let row = gym_row(&request);
+    retry_slug_race(|| async {
+        let txn = ctx.db.begin().await?;
+        let gym =
+            insert_tenant_with_owner(&txn, ctx, row.clone(), owner, Some(&request.name)).await?;
+        txn.commit().await?;
+        Ok(gym)
+    })
+    .await
+}
+
+fn gym_row(request: &CreateGymRequest) -> tenant::ActiveModel {
     let mut row = new_tenant(
         ProductKind::Gym,
         &request.name,
         request.time_zone.name(),
         request.currency.code(),
     );
-    row.contact_email = Set(request.contact_email.map(|e| e.to_string()));
-    row.contact_phone = Set(request.contact_phone.map(|p| p.trim().to_owned()));
-    let txn = ctx.db.begin().await?;
-    let gym = repo::insert_tenant(&txn, row).await?;
-    repo::insert_memberships(&txn, TenantId(gym.id), &[owner], Role::Owner).await?;
-    txn.commit().await?;
-    Ok(gym)
+    row.contact_email = Set(request.contact_email.as_ref().map(ToString::to_string));
+    row.contact_phone = Set(request.contact_phone.as_ref().map(|p| p.trim().to_owned()));
+    row.address = Set(request
+        .address
+        .as_ref()
+        .map(|a| a.trim().to_owned())
+        .filter(|a| !a.is_empty()));
+    row
+}
+
+/// Signs up a gym owner: account, gym, ownership and default modules in one transaction.
+#[tracing::instrument(skip_all)]
+pub async fn register_gym(
+    ctx: &AppContext,
+    hasher: &Hasher,
+    request: RegisterGymRequest,
+) -> Result<(TokenView, tenant::Model), ApiError> {
+    let password_hash = hasher.hash(request.password.clone()).await?;
+    let row = gym_row(&request.gym);
+    retry_slug_race(|| async {
+        let txn = ctx.db.begin().await?;
+        let account = repo::insert_account(
+            &txn,
+            NewAccount {
+                email: request.email.as_str(),
+                email_normalized: request.email.normalized(),
+                password_hash: password_hash.clone(),
+                full_name: &request.full_name,
+            },
+        )
+        .await
+        .map_err(email_taken)?;
+        let account_id = AccountId(account.id);
+        let gym =
+            insert_tenant_with_owner(&txn, ctx, row.clone(), account_id, Some(&request.gym.name))
+                .await?;
+        let (session, token, expires_at) = open_session(&txn, ctx, account_id).await?;
+        txn.commit().await?;
+        Ok((token_view(ctx, account, session, token, expires_at)?, gym))
+    })
+    .await
+}
+
+const SLUG_TAKEN: &str = "identity.slug_taken";
+
+/// Runs a tenant-creating transaction again when it lost a race for a slug (at most 3 times).
+async fn retry_slug_race<T, F, Fut>(mut attempt: F) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    for _ in 0..2 {
+        match attempt().await {
+            Err(error) if error.code() == SLUG_TAKEN => continue,
+            result => return result,
+        }
+    }
+    attempt().await
+}
+
+/// Creates a tenant with its owner and the product's default modules, inside a transaction.
+/// A gym gets a unique slug; losing a race for it is a `SLUG_TAKEN` conflict to retry.
+async fn insert_tenant_with_owner(
+    txn: &impl ConnectionTrait,
+    ctx: &AppContext,
+    mut row: tenant::ActiveModel,
+    owner: AccountId,
+    slug_base: Option<&str>,
+) -> Result<tenant::Model, ApiError> {
+    if let Some(base) = slug_base {
+        row.slug = Set(Some(repo::free_slug(txn, &slugify(base)).await?));
+    }
+    let tenant = repo::insert_tenant(txn, row).await.map_err(|e| {
+        if repo::is_unique_violation(&e) {
+            ApiError::conflict(
+                SLUG_TAKEN,
+                "Another gym took this name's address at the same moment; try again.",
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    let tenant_id = TenantId(tenant.id);
+    repo::insert_memberships(txn, tenant_id, &[owner], Role::Owner).await?;
+    repo::insert_default_modules(txn, tenant_id, ctx.product.catalog).await?;
+    Ok(tenant)
+}
+
+/// A URL-safe name: lower-case ASCII letters and digits joined by single dashes.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'á' | 'à' | 'ä' | 'â' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.chars().take(60).collect();
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "gym".to_owned()
+    } else {
+        slug.to_owned()
+    }
 }
 
 /// Signs up a trainer: account, workspace and ownership in one transaction, then tokens.
@@ -261,8 +388,7 @@ pub async fn register_trainer(
     .await
     .map_err(email_taken)?;
     let account_id = AccountId(account.id);
-    let workspace = repo::insert_tenant(&txn, row).await?;
-    repo::insert_memberships(&txn, TenantId(workspace.id), &[account_id], Role::Owner).await?;
+    let workspace = insert_tenant_with_owner(&txn, ctx, row, account_id, None).await?;
     let (session, token, expires_at) = open_session(&txn, ctx, account_id).await?;
     txn.commit().await?;
     Ok((
@@ -276,4 +402,177 @@ pub async fn me(ctx: &AppContext, account: AccountId) -> Result<account::Model, 
     repo::find_account(&ctx.db, account)
         .await?
         .ok_or_else(|| IdentityError::AccountGone.into())
+}
+
+/// Every catalogue module of the product with the tenant's state, in catalogue order.
+pub async fn list_modules(ctx: &AppContext, tenant: TenantId) -> Result<Vec<ModuleView>, ApiError> {
+    let states = repo::module_states(&ctx.db, tenant).await?;
+    Ok(ctx
+        .product
+        .catalog
+        .iter()
+        .map(|module| ModuleView {
+            key: module.key,
+            name: module.name,
+            description: module.description,
+            active: states
+                .get(module.key)
+                .copied()
+                .unwrap_or(module.default_active),
+            essential: module.essential,
+        })
+        .collect())
+}
+
+/// Switches a module on or off for the tenant, and records who did it.
+#[tracing::instrument(skip_all, fields(tenant = %tenant.id, module = key))]
+pub async fn set_module(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    key: &str,
+    active: bool,
+) -> Result<ModuleView, ApiError> {
+    let module = ctx.product.catalog_module(key).ok_or_else(|| {
+        ApiError::not_found(
+            "modules.unknown",
+            format!("This product has no `{key}` module."),
+        )
+    })?;
+    if module.essential && !active {
+        return Err(ApiError::conflict(
+            "modules.essential",
+            format!("The `{key}` module is essential and stays active."),
+        ));
+    }
+    let txn = ctx.db.begin().await?;
+    repo::upsert_module(&txn, tenant.id, module.key, active).await?;
+    audit::record(
+        &txn,
+        AuditEvent {
+            tenant: tenant.id,
+            actor: Some(tenant.account_id),
+            action: if active {
+                "modules.activated"
+            } else {
+                "modules.deactivated"
+            },
+            subject: None,
+            details: json!({ "module": key }),
+            ip: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ModuleView {
+        key: module.key,
+        name: module.name,
+        description: module.description,
+        active,
+        essential: module.essential,
+    })
+}
+
+fn branding(ctx: &AppContext, model: &tenant::Model) -> BrandingView {
+    let defaults = ctx.product.branding;
+    BrandingView {
+        primary: model
+            .brand_primary
+            .clone()
+            .unwrap_or_else(|| defaults.primary.to_owned()),
+        secondary: model
+            .brand_secondary
+            .clone()
+            .unwrap_or_else(|| defaults.secondary.to_owned()),
+        accent: model
+            .brand_accent
+            .clone()
+            .unwrap_or_else(|| defaults.accent.to_owned()),
+        logo_url: model.logo_url.clone(),
+    }
+}
+
+/// The context of the caller in the tenant: one query beyond the tenant binding.
+pub async fn context(ctx: &AppContext, tenant: &Tenant) -> Result<ContextView, ApiError> {
+    let states = repo::module_states(&ctx.db, tenant.id).await?;
+    let model = &tenant.model;
+    Ok(ContextView {
+        tenant: ContextTenantView {
+            id: tenant.id,
+            name: model.name.clone(),
+            kind: ctx.product.kind.as_str(),
+            time_zone: model.time_zone.clone(),
+            currency: model.currency.clone(),
+            logo_url: model.logo_url.clone(),
+            contact_email: model.contact_email.clone(),
+            contact_phone: model.contact_phone.clone(),
+            slug: model.slug.clone(),
+        },
+        role: tenant.role,
+        permissions: palestra_core::permissions::granted_to(tenant.role),
+        modules: ctx
+            .product
+            .catalog
+            .iter()
+            .map(|m| ContextModuleView {
+                key: m.key,
+                active: states.get(m.key).copied().unwrap_or(m.default_active),
+            })
+            .collect(),
+        feature_flags: ctx
+            .product
+            .feature_flags
+            .iter()
+            .map(|(name, on)| ((*name).to_owned(), serde_json::Value::Bool(*on)))
+            .collect(),
+        terminology: TerminologyView {
+            en: ctx.product.terminology.clone(),
+            es: ctx.product.terminology_es.clone(),
+        },
+        branding: branding(ctx, model),
+    })
+}
+
+/// Changes the tenant's branding; `null` restores a default.
+#[tracing::instrument(skip_all, fields(tenant = %tenant.id))]
+pub async fn update_branding(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    request: UpdateBrandingRequest,
+) -> Result<BrandingView, ApiError> {
+    let mut row = tenant::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(tenant.id.uuid()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    let upper = |v: Option<String>| v.map(|c| c.to_ascii_uppercase());
+    if let Some(value) = request.primary {
+        row.brand_primary = Set(upper(value));
+    }
+    if let Some(value) = request.secondary {
+        row.brand_secondary = Set(upper(value));
+    }
+    if let Some(value) = request.accent {
+        row.brand_accent = Set(upper(value));
+    }
+    if let Some(value) = request.logo_url {
+        row.logo_url = Set(value);
+    }
+    let updated = repo::update_tenant(&ctx.db, row).await?;
+    Ok(branding(ctx, &updated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(
+            slugify("  Forja Fitness — Coyoacán!! "),
+            "forja-fitness-coyoacan"
+        );
+        assert_eq!(slugify("Gimnasio Ñandú 24/7"), "gimnasio-nandu-24-7");
+        assert_eq!(slugify("💪💪"), "gym");
+        assert!(slugify(&"a".repeat(200)).len() <= 60);
+    }
 }

@@ -103,6 +103,9 @@ pub struct GymView {
     pub currency: String,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
+    pub address: Option<String>,
+    /// Unique URL-safe name.
+    pub slug: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -110,6 +113,8 @@ impl From<tenant::Model> for GymView {
     fn from(model: tenant::Model) -> Self {
         Self {
             id: TenantId(model.id),
+            address: model.address,
+            slug: model.slug,
             name: model.name,
             status: model.status,
             time_zone: model.time_zone,
@@ -138,21 +143,65 @@ pub struct CreateGymRequest {
     pub contact_email: Option<Email>,
     /// International format, e.g. `+34 600 123 456`.
     pub contact_phone: Option<String>,
+    /// Postal address, free text.
+    pub address: Option<String>,
+}
+
+impl CreateGymRequest {
+    fn check(&self, errors: &mut Vec<FieldError>, prefix: &str) {
+        check_text(errors, &format!("{prefix}name"), &self.name, 1, 200);
+        if let Some(phone) = &self.contact_phone {
+            check_phone(errors, &format!("{prefix}contact_phone"), phone);
+        }
+        if let Some(address) = &self.address {
+            check_text(errors, &format!("{prefix}address"), address, 0, 500);
+        }
+    }
 }
 
 impl Validate for CreateGymRequest {
     fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_text(&mut errors, "name", &self.name, 1, 200);
-        if let Some(phone) = &self.contact_phone {
-            check_phone(&mut errors, "contact_phone", phone);
-        }
+        self.check(&mut errors, "");
         if errors.is_empty() {
             Ok(())
         } else {
             Err(errors)
         }
     }
+}
+
+/// Sign up as a gym owner: the account, the gym and its ownership in one step.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterGymRequest {
+    pub email: Email,
+    /// 10 to 128 characters.
+    pub password: String,
+    pub full_name: String,
+    pub gym: CreateGymRequest,
+}
+
+impl Validate for RegisterGymRequest {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        check_password(&mut errors, "password", &self.password, self.email.as_str());
+        check_text(&mut errors, "full_name", &self.full_name, 1, 200);
+        self.gym.check(&mut errors, "gym.");
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A new gym owner's session and gym.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GymRegistrationView {
+    #[serde(flatten)]
+    pub session: TokenView,
+    pub gym: GymView,
 }
 
 /// Checks a phone number: an optional `+` and 7 to 15 digits, spaces, dashes and dots allowed.
@@ -295,4 +344,164 @@ pub struct TrainerRegistrationView {
     #[serde(flatten)]
     pub session: TokenView,
     pub workspace: WorkspaceView,
+}
+
+/// A module of the tenant's product and whether it is active.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModuleView {
+    /// Stable key, e.g. `schedule`.
+    pub key: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub active: bool,
+    /// Cannot be deactivated.
+    pub essential: bool,
+}
+
+/// Activate or deactivate a module.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetModuleRequest {
+    pub active: bool,
+}
+
+impl Validate for SetModuleRequest {}
+
+/// The caller's role and effective permissions in the tenant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PermissionsView {
+    pub role: Role,
+    /// Permission names, `module.resource.action`.
+    pub permissions: Vec<&'static str>,
+}
+
+/// The tenant's colours and logo, with the product's defaults filled in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BrandingView {
+    /// `#RRGGBB`.
+    pub primary: String,
+    pub secondary: String,
+    pub accent: String,
+    pub logo_url: Option<String>,
+}
+
+/// Change colours or the logo; `null` restores a product default.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBrandingRequest {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub primary: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub secondary: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub accent: Option<Option<String>>,
+    /// An `https://` URL.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub logo_url: Option<Option<String>>,
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+fn is_colour(value: &str) -> bool {
+    value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Checks an optional `https://` URL of at most 2048 characters.
+pub fn check_url(errors: &mut Vec<FieldError>, field: &str, value: &str) {
+    let ok = value.len() <= 2048
+        && value.starts_with("https://")
+        && value.len() > "https://".len()
+        && !value.chars().any(char::is_whitespace);
+    if !ok {
+        errors.push(FieldError::new(
+            field,
+            "invalid_url",
+            "must be an https:// URL",
+        ));
+    }
+}
+
+impl Validate for UpdateBrandingRequest {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for (field, value) in [
+            ("primary", &self.primary),
+            ("secondary", &self.secondary),
+            ("accent", &self.accent),
+        ] {
+            if let Some(Some(colour)) = value
+                && !is_colour(colour)
+            {
+                errors.push(FieldError::new(
+                    field,
+                    "invalid_colour",
+                    "must be a colour like #1F6FEB",
+                ));
+            }
+        }
+        if let Some(Some(url)) = &self.logo_url {
+            check_url(&mut errors, "logo_url", url);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// The tenant as the context shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContextTenantView {
+    pub id: TenantId,
+    pub name: String,
+    /// `gym` or `trainer`.
+    pub kind: &'static str,
+    #[schema(value_type = String, example = "Europe/Madrid")]
+    pub time_zone: String,
+    #[schema(value_type = String, example = "EUR")]
+    pub currency: String,
+    pub logo_url: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub slug: Option<String>,
+}
+
+/// A module's state, as the context lists it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContextModuleView {
+    pub key: &'static str,
+    pub active: bool,
+}
+
+/// Words for the client UI in each language.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TerminologyView {
+    pub en: palestra_core::product::Terminology,
+    pub es: palestra_core::product::Terminology,
+}
+
+/// Everything a client needs to adapt its UI to the tenant and the caller, in one round-trip.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContextView {
+    pub tenant: ContextTenantView,
+    pub role: Role,
+    pub permissions: Vec<&'static str>,
+    pub modules: Vec<ContextModuleView>,
+    /// Product feature flags.
+    #[schema(value_type = Object)]
+    pub feature_flags: serde_json::Map<String, serde_json::Value>,
+    pub terminology: TerminologyView,
+    pub branding: BrandingView,
 }

@@ -16,6 +16,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
+use palestra_core::tenancy::ModuleRoutes;
 use palestra_core::{AppContext, Module, Product, TokenKeys};
 
 use crate::metrics::Metrics;
@@ -55,6 +56,24 @@ pub fn openapi_document(product: &Product, modules: &Modules) -> Value {
     openapi::finish(product, document)
 }
 
+/// For each module a tenant can switch off, the route templates it mounts.
+fn module_routes(modules: &Modules) -> ModuleRoutes {
+    let mut routes = ModuleRoutes::default();
+    for module in modules {
+        let Some(key) = module.catalog_key() else {
+            continue;
+        };
+        let (_, document) = actix_web::App::new()
+            .into_utoipa_app()
+            .service(scope::scope("/api/v1").configure(|api| module.configure(api)))
+            .split_for_parts();
+        for path in document.paths.paths.keys() {
+            routes.0.insert(path.clone(), key);
+        }
+    }
+    routes
+}
+
 /// A built application, bound to its port, ready to run.
 pub struct App {
     server: Server,
@@ -92,6 +111,7 @@ impl App {
         );
         let document = openapi_document(&product, &modules);
         let routes = web::Data::new(RouteTable::from_document(&document, &UNDOCUMENTED));
+        let module_routes = web::Data::new(module_routes(&modules));
         let metrics = web::Data::new(Metrics::new(product.name)?);
         let redis = settings
             .redis_url
@@ -123,6 +143,7 @@ impl App {
                 .app_data(data.clone())
                 .app_data(metrics.clone())
                 .app_data(routes.clone())
+                .app_data(module_routes.clone())
                 .app_data(readiness.clone())
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))

@@ -13,6 +13,7 @@ enum Tenants {
     BrandAccent,
     JoinCode,
     ClientCount,
+    Address,
 }
 
 #[async_trait::async_trait]
@@ -27,6 +28,7 @@ impl MigrationTrait for Migration {
             string_len_null(Tenants::BrandAccent, 7),
             string_len_null(Tenants::JoinCode, 32),
             integer(Tenants::ClientCount).default(0).to_owned(),
+            text_null(Tenants::Address),
         ];
         for column in columns {
             let mut column = column;
@@ -72,6 +74,7 @@ impl MigrationTrait for Migration {
             Tenants::BrandAccent,
             Tenants::JoinCode,
             Tenants::ClientCount,
+            Tenants::Address,
         ] {
             manager
                 .alter_table(

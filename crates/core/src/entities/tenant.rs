@@ -36,6 +36,8 @@ pub struct Model {
     pub join_code: Option<String>,
     /// Active and paused clients (members), kept by conditional updates so `max_clients` holds.
     pub client_count: i32,
+    /// Postal address, free text.
+    pub address: Option<String>,
 }
 
 /// Relations of a tenant.

@@ -4,11 +4,37 @@ use actix_web::{get, post, web};
 
 use palestra_core::openapi::TenantHeader;
 use palestra_core::pagination::{Cursor, Page, PageQuery};
-use palestra_core::{ApiResult, AppContext, AuthUser, Authorized, Created, Json, Role};
+use palestra_core::{ApiResult, AppContext, AuthUser, Authorized, Created, Json, Problem, Role};
 
+use crate::password::Hasher;
 use crate::permissions::ViewTenant;
-use crate::views::{CreateGymRequest, GymView, MyGymView};
+use crate::views::{CreateGymRequest, GymRegistrationView, GymView, MyGymView, RegisterGymRequest};
 use crate::{repo, service};
+
+/// Sign up as a gym owner.
+///
+/// Creates the account, the gym (with a unique URL slug derived from its name), the owner's
+/// membership and the product's default modules in one step, and signs the owner in.
+#[utoipa::path(tag = "gyms", request_body = RegisterGymRequest,
+    responses(
+        (status = 201, description = "Account and gym created; the owner is signed in.", body = GymRegistrationView),
+        (status = 409, description = "The email already has an account (`identity.email_taken`).", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/auth/register-gym")]
+pub async fn register_gym(
+    ctx: web::Data<AppContext>,
+    hasher: web::Data<Hasher>,
+    body: Json<RegisterGymRequest>,
+) -> ApiResult<Created<GymRegistrationView>> {
+    let (session, gym) = service::register_gym(&ctx, &hasher, body.into_inner()).await?;
+    Ok(Created {
+        location: "/api/v1/gym".to_owned(),
+        body: GymRegistrationView {
+            session,
+            gym: gym.into(),
+        },
+    })
+}
 
 /// Create a gym; the caller becomes its owner.
 #[utoipa::path(tag = "gyms", security(("bearer" = [])), request_body = CreateGymRequest,
