@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod auth;
 pub mod context;
+pub mod db;
 pub mod entities;
 pub mod error;
 pub mod ids;

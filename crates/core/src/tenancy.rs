@@ -114,7 +114,7 @@ pub async fn find_membership(
     let row = scoped::<membership::Entity>(tenant)
         .find_also_related(tenant::Entity)
         .filter(membership::Column::AccountId.eq(account.uuid()))
-        .filter(membership::Column::Status.eq(membership::STATUS_ACTIVE))
+        .filter(membership::Column::Status.is_in(membership::STATUSES_WITH_ACCESS))
         .filter(tenant::Column::Kind.eq(kind.as_str()))
         .one(db)
         .await?;
@@ -160,7 +160,7 @@ async fn find_implicit(
     let rows = membership::Entity::find()
         .find_also_related(tenant::Entity)
         .filter(membership::Column::AccountId.eq(account.uuid()))
-        .filter(membership::Column::Status.eq(membership::STATUS_ACTIVE))
+        .filter(membership::Column::Status.is_in(membership::STATUSES_WITH_ACCESS))
         .filter(tenant::Column::Kind.eq(kind.as_str()))
         .limit(21)
         .all(db)

@@ -12,6 +12,8 @@ pub mod error;
 pub mod password;
 pub mod permissions;
 pub mod repo;
+pub mod roster;
+pub mod roster_views;
 pub mod routes;
 mod seed;
 pub mod service;
@@ -80,7 +82,18 @@ impl Module for Identity {
             .service(routes::context::get_my_permissions)
             .service(routes::context::update_branding)
             .service(routes::modules::list_modules)
-            .service(routes::modules::set_module);
+            .service(routes::modules::set_module)
+            .service(routes::roster::list_members)
+            .service(routes::roster::add_member)
+            .service(routes::roster::update_member)
+            .service(routes::roster::remove_member)
+            .service(routes::roster::leave)
+            .service(routes::roster::transfer_ownership)
+            .service(routes::roster::create_invitation)
+            .service(routes::roster::list_invitations)
+            .service(routes::roster::revoke_invitation)
+            .service(routes::roster::accept_invitation)
+            .service(routes::roster::list_audit);
     }
 }
 
@@ -116,7 +129,10 @@ impl Module for Workspaces {
     fn configure(&self, cfg: &mut ServiceConfig<'_>) {
         cfg.app_data(web::Data::from(self.hasher.clone()))
             .service(routes::workspace::register_trainer)
-            .service(routes::workspace::get_workspace);
+            .service(routes::workspace::get_workspace)
+            .service(routes::roster::get_join_code)
+            .service(routes::roster::rotate_join_code)
+            .service(routes::roster::join);
     }
 
     async fn seed_demo(

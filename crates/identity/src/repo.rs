@@ -233,7 +233,7 @@ pub async fn list_my_tenants(
     let mut query = membership::Entity::find()
         .find_also_related(tenant::Entity)
         .filter(membership::Column::AccountId.eq(account.uuid()))
-        .filter(membership::Column::Status.eq(membership::STATUS_ACTIVE))
+        .filter(membership::Column::Status.is_in(membership::STATUSES_WITH_ACCESS))
         .filter(tenant::Column::Kind.eq(kind.as_str()));
     if let Some(cursor) = after {
         query = query.filter(

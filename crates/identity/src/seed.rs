@@ -2,7 +2,7 @@
 //! tried from the docs page at once. Idempotent: a second run reports what is there.
 
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, TransactionTrait};
+use sea_orm::ActiveValue::Set;
 
 use palestra_core::entities::tenant;
 use palestra_core::ids::{AccountId, TenantId};
@@ -137,7 +137,7 @@ pub async fn gym(
         })
         .collect();
 
-    let txn = ctx.db.begin().await?;
+    let txn = palestra_core::db::begin_write(&ctx.db).await?;
     let gym = repo::insert_tenant(
         &txn,
         tenant_row(
@@ -210,7 +210,7 @@ pub async fn workspace(
         "Strength coach helping busy people train well three times a week.".to_owned(),
     ));
 
-    let txn = ctx.db.begin().await?;
+    let txn = palestra_core::db::begin_write(&ctx.db).await?;
     let workspace = repo::insert_tenant(&txn, row).await?;
     let workspace_id = TenantId(workspace.id);
     let trainer = insert_people(

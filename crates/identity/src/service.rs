@@ -3,7 +3,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr};
 use sha2::{Digest, Sha256};
 
 use palestra_core::audit::{self, AuditEvent};
@@ -84,7 +84,7 @@ pub async fn register(
     request: RegisterRequest,
 ) -> Result<TokenView, ApiError> {
     let password_hash = hasher.hash(request.password).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = palestra_core::db::begin_write(&ctx.db).await?;
     let account = repo::insert_account(
         &txn,
         NewAccount {
@@ -141,7 +141,7 @@ pub async fn refresh(ctx: &AppContext, refresh_token: &str) -> Result<TokenView,
         tracing::warn!(session = %session_id, "refresh token reused: session revoked");
         return Err(IdentityError::RefreshTokenReused.into());
     }
-    let txn = ctx.db.begin().await?;
+    let txn = palestra_core::db::begin_write(&ctx.db).await?;
     if !repo::claim_refresh_token(&txn, token.id).await? {
         // Another request used it between our read and this write: same as a reuse.
         txn.rollback().await?;
@@ -205,7 +205,7 @@ pub async fn create_gym(
 ) -> Result<tenant::Model, ApiError> {
     let row = gym_row(&request);
     retry_slug_race(|| async {
-        let txn = ctx.db.begin().await?;
+        let txn = palestra_core::db::begin_write(&ctx.db).await?;
         let gym =
             insert_tenant_with_owner(&txn, ctx, row.clone(), owner, Some(&request.name)).await?;
         txn.commit().await?;
@@ -241,7 +241,7 @@ pub async fn register_gym(
     let password_hash = hasher.hash(request.password.clone()).await?;
     let row = gym_row(&request.gym);
     retry_slug_race(|| async {
-        let txn = ctx.db.begin().await?;
+        let txn = palestra_core::db::begin_write(&ctx.db).await?;
         let account = repo::insert_account(
             &txn,
             NewAccount {
@@ -375,7 +375,7 @@ pub async fn register_trainer(
         .map(|b| b.trim().to_owned())
         .filter(|b| !b.is_empty()));
 
-    let txn = ctx.db.begin().await?;
+    let txn = palestra_core::db::begin_write(&ctx.db).await?;
     let account = repo::insert_account(
         &txn,
         NewAccount {
@@ -444,7 +444,7 @@ pub async fn set_module(
             format!("The `{key}` module is essential and stays active."),
         ));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = palestra_core::db::begin_write(&ctx.db).await?;
     repo::upsert_module(&txn, tenant.id, module.key, active).await?;
     audit::record(
         &txn,

@@ -11,6 +11,7 @@ mod m20261126_000010_identity_extend_tenants;
 mod m20261126_000011_identity_extend_accounts;
 mod m20261126_000012_identity_create_tenant_modules;
 mod m20261126_000013_identity_create_invitations;
+mod m20261126_000014_identity_one_owner_per_tenant;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -23,5 +24,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261126_000011_identity_extend_accounts::Migration),
         Box::new(m20261126_000012_identity_create_tenant_modules::Migration),
         Box::new(m20261126_000013_identity_create_invitations::Migration),
+        Box::new(m20261126_000014_identity_one_owner_per_tenant::Migration),
     ]
 }

@@ -12,7 +12,7 @@ pub struct Model {
     pub account_id: Uuid,
     /// `owner`, `admin`, `trainer` or `member`.
     pub role: String,
-    /// `active` or `suspended`.
+    /// `active`, `paused`, `archived` or `removed`.
     pub status: String,
     pub created_at: DateTimeUtc,
 }
@@ -50,3 +50,11 @@ impl ActiveModelBehavior for ActiveModel {}
 
 /// The membership grants access.
 pub const STATUS_ACTIVE: &str = "active";
+/// A client the trainer paused: still has access, but is not being coached right now.
+pub const STATUS_PAUSED: &str = "paused";
+/// A client the trainer archived: no access, history kept.
+pub const STATUS_ARCHIVED: &str = "archived";
+/// Removed from the tenant, or left it: no access, history kept.
+pub const STATUS_REMOVED: &str = "removed";
+/// The statuses that let a person act in the tenant.
+pub const STATUSES_WITH_ACCESS: [&str; 2] = [STATUS_ACTIVE, STATUS_PAUSED];

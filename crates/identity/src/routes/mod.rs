@@ -5,4 +5,5 @@ pub mod context;
 pub mod gyms;
 pub mod me;
 pub mod modules;
+pub mod roster;
 pub mod workspace;
