@@ -7,6 +7,8 @@
 //!
 //! It does not own roster management, invitations or module activation yet.
 
+pub mod account;
+pub mod account_views;
 pub mod entities;
 pub mod error;
 pub mod password;
@@ -77,7 +79,16 @@ impl Module for Identity {
             .service(routes::auth::login)
             .service(routes::auth::refresh)
             .service(routes::auth::logout)
+            .service(routes::auth::verify_email)
+            .service(routes::auth::request_password_reset)
+            .service(routes::auth::confirm_password_reset)
+            .service(routes::auth::confirm_email_change)
             .service(routes::me::get_me)
+            .service(routes::me::update_me)
+            .service(routes::me::delete_me)
+            .service(routes::me::request_email_verification)
+            .service(routes::me::change_password)
+            .service(routes::me::change_email)
             .service(routes::context::get_context)
             .service(routes::context::get_my_permissions)
             .service(routes::context::update_branding)

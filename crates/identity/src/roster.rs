@@ -86,7 +86,8 @@ async fn take_place(db: &impl ConnectionTrait, tenant: TenantId) -> Result<(), A
     }
 }
 
-async fn free_place(db: &impl ConnectionTrait, tenant: TenantId) -> Result<(), DbErr> {
+/// Gives a client place back.
+pub(crate) async fn free_place(db: &impl ConnectionTrait, tenant: TenantId) -> Result<(), DbErr> {
     tenant::Entity::update_many()
         .col_expr(
             tenant::Column::ClientCount,

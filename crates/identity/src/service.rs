@@ -110,16 +110,22 @@ pub async fn login(
     request: LoginRequest,
 ) -> Result<TokenView, ApiError> {
     let normalized = request.email.trim().to_lowercase();
-    let Some(account) = repo::find_account_by_email(&ctx.db, &normalized).await? else {
+    let found = repo::find_account_by_email(&ctx.db, &normalized).await?;
+    let Some(account) = found.filter(|a| a.deleted_at.is_none()) else {
         hasher.verify_nothing(request.password).await?;
         return Err(IdentityError::InvalidCredentials.into());
     };
+    let account_id = AccountId(account.id);
     if !hasher
         .verify(request.password, account.password_hash.clone())
         .await?
     {
+        crate::account::record_for_account(&ctx.db, account_id, "auth.login_failed", json!({}))
+            .await?;
         return Err(IdentityError::InvalidCredentials.into());
     }
+    crate::account::record_for_account(&ctx.db, account_id, "auth.login_succeeded", json!({}))
+        .await?;
     let (session, token, expires_at) = open_session(&ctx.db, ctx, AccountId(account.id)).await?;
     token_view(ctx, account, session, token, expires_at)
 }
@@ -401,6 +407,7 @@ pub async fn register_trainer(
 pub async fn me(ctx: &AppContext, account: AccountId) -> Result<account::Model, ApiError> {
     repo::find_account(&ctx.db, account)
         .await?
+        .filter(|a| a.deleted_at.is_none())
         .ok_or_else(|| IdentityError::AccountGone.into())
 }
 

@@ -13,12 +13,24 @@ use palestra_core::{FieldError, Role, Validate};
 
 use crate::password::check_password;
 
-/// A person's account.
+/// A person's account and profile.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountView {
     pub id: AccountId,
     pub email: String,
+    /// Whether the email was confirmed through a link.
+    pub email_verified: bool,
     pub full_name: String,
+    pub phone: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub birth_date: Option<chrono::NaiveDate>,
+    /// BCP 47 tag of the language for messages, e.g. `es-MX`.
+    pub locale: String,
+    /// The person's own IANA zone, if set.
+    pub time_zone: Option<String>,
+    pub avatar_url: Option<String>,
+    /// `metric` or `imperial`.
+    pub units: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -27,7 +39,14 @@ impl From<account::Model> for AccountView {
         Self {
             id: AccountId(model.id),
             email: model.email,
+            email_verified: model.email_verified_at.is_some(),
             full_name: model.full_name,
+            phone: model.phone,
+            birth_date: model.birth_date,
+            locale: model.locale,
+            time_zone: model.time_zone,
+            avatar_url: model.avatar_url,
+            units: model.units,
             created_at: model.created_at,
         }
     }

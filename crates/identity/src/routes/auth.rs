@@ -4,6 +4,8 @@ use actix_web::{HttpResponse, post, web};
 
 use palestra_core::{ApiResult, AppContext, Created, Json, Problem};
 
+use crate::account;
+use crate::account_views::{ConfirmPasswordResetRequest, PasswordResetRequest, TokenRequest};
 use crate::password::Hasher;
 use crate::service;
 use crate::views::{LoginRequest, RefreshRequest, RegisterRequest, TokenView};
@@ -76,5 +78,67 @@ pub async fn logout(
     body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     service::logout(&ctx, &body.refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Confirm an email address with the code from the verification email.
+#[utoipa::path(tag = "identity", request_body = TokenRequest,
+    responses(
+        (status = 204, description = "Confirmed."),
+        (status = 400, description = "Unknown, used or expired code (`identity.token_invalid`).", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/auth/verify-email")]
+pub async fn verify_email(
+    ctx: web::Data<AppContext>,
+    body: Json<TokenRequest>,
+) -> ApiResult<HttpResponse> {
+    account::verify_email(&ctx, &body.token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ask for a password reset code by email.
+///
+/// Answers 202 whether or not the email has an account, so accounts cannot be discovered.
+#[utoipa::path(tag = "identity", request_body = PasswordResetRequest,
+    responses((status = 202, description = "If the email has an account, a code is on its way.")))]
+#[post("/auth/password-reset")]
+pub async fn request_password_reset(
+    ctx: web::Data<AppContext>,
+    body: Json<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    account::request_password_reset(&ctx, &body.email).await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Set a new password with the reset code; every session of the account is signed out.
+#[utoipa::path(tag = "identity", request_body = ConfirmPasswordResetRequest,
+    responses(
+        (status = 204, description = "The password is changed; sign in again."),
+        (status = 400, description = "Unknown, used or expired code (`identity.token_invalid`).", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/auth/password-reset/confirm")]
+pub async fn confirm_password_reset(
+    ctx: web::Data<AppContext>,
+    hasher: web::Data<Hasher>,
+    body: Json<ConfirmPasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    account::confirm_password_reset(&ctx, &hasher, &body.token, body.new_password).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Complete an email change with the code sent to the new address.
+#[utoipa::path(tag = "identity", request_body = TokenRequest,
+    responses(
+        (status = 204, description = "The new email is in use."),
+        (status = 400, description = "Unknown, used or expired code (`identity.token_invalid`).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email was taken meanwhile.", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/auth/confirm-email-change")]
+pub async fn confirm_email_change(
+    ctx: web::Data<AppContext>,
+    body: Json<TokenRequest>,
+) -> ApiResult<HttpResponse> {
+    account::confirm_email_change(&ctx, &body.token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
