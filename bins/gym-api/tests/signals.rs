@@ -75,3 +75,37 @@ fn the_binary_serves_on_sqlite_and_stops_on_sigterm() {
     );
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[test]
+fn the_admin_command_grants_super_admin_rights_to_a_registered_account() {
+    let data = std::env::temp_dir().join(format!("palestra-admin-{}", std::process::id()));
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gym-api"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATA_DIR", &data)
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap()
+    };
+    let missing = run(&["admin", "create", "--email", "nobody@example.com"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("register it first"));
+    let seeded = run(&["seed-demo", "--members", "2"]);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let granted = run(&["admin", "create", "--email", "Owner@demo.palestra.dev"]);
+    assert!(
+        granted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&granted.stderr)
+    );
+    assert!(String::from_utf8_lossy(&granted.stdout).contains("is now a platform super-admin"));
+    let revoked = run(&["admin", "revoke", "--email", "owner@demo.palestra.dev"]);
+    assert!(revoked.status.success());
+    let _ = std::fs::remove_dir_all(&data);
+}

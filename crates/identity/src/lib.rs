@@ -13,6 +13,7 @@ pub mod entities;
 pub mod error;
 pub mod password;
 pub mod permissions;
+pub mod platform;
 pub mod repo;
 pub mod roster;
 pub mod roster_views;
@@ -104,7 +105,10 @@ impl Module for Identity {
             .service(routes::roster::list_invitations)
             .service(routes::roster::revoke_invitation)
             .service(routes::roster::accept_invitation)
-            .service(routes::roster::list_audit);
+            .service(routes::roster::list_audit)
+            .service(routes::platform::list_tenants)
+            .service(routes::platform::suspend_tenant)
+            .service(routes::platform::reactivate_tenant);
     }
 }
 

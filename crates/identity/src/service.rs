@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use palestra_core::audit::{self, AuditEvent};
 use palestra_core::entities::{account, tenant};
 use palestra_core::ids::{AccountId, SessionId, TenantId};
-use palestra_core::{ApiError, AppContext, ProductKind, Role, Tenant};
+use palestra_core::{ApiError, AppContext, AuthUser, ProductKind, Role, Tenant};
 use serde_json::json;
 
 use crate::error::IdentityError;
@@ -312,6 +312,13 @@ async fn insert_tenant_with_owner(
     let tenant_id = TenantId(tenant.id);
     repo::insert_memberships(txn, tenant_id, &[owner], Role::Owner).await?;
     repo::insert_default_modules(txn, tenant_id, ctx.product.catalog).await?;
+    palestra_core::events::emit(
+        txn,
+        tenant_id,
+        palestra_core::events::TENANT_CREATED,
+        json!({ "kind": tenant.kind, "owner_account_id": owner }),
+    )
+    .await?;
     Ok(tenant)
 }
 
@@ -350,8 +357,22 @@ pub async fn register_trainer(
     ctx: &AppContext,
     hasher: &Hasher,
     request: RegisterTrainerRequest,
+    caller: Option<AuthUser>,
 ) -> Result<(TokenView, tenant::Model), ApiError> {
-    let password_hash = hasher.hash(request.password).await?;
+    // An email that has an account gets a workspace only when its owner is the one asking.
+    let existing = repo::find_account_by_email(&ctx.db, &request.email.normalized())
+        .await?
+        .filter(|a| a.deleted_at.is_none());
+    let password_hash = match &existing {
+        Some(account) if caller.is_some_and(|c| c.account_id.uuid() == account.id) => None,
+        Some(_) => {
+            return Err(ApiError::conflict(
+                "identity.email_taken",
+                "An account with this email already exists; sign in and send its access token to add a workspace to it.",
+            ));
+        }
+        None => Some(hasher.hash(request.password.clone()).await?),
+    };
     let currency = request.currency.map_or("EUR", |c| c.code());
     let mut row = new_tenant(
         ProductKind::Trainer,
@@ -382,17 +403,20 @@ pub async fn register_trainer(
         .filter(|b| !b.is_empty()));
 
     let txn = palestra_core::db::begin_write(&ctx.db).await?;
-    let account = repo::insert_account(
-        &txn,
-        NewAccount {
-            email: request.email.as_str(),
-            email_normalized: request.email.normalized(),
-            password_hash,
-            full_name: &request.full_name,
-        },
-    )
-    .await
-    .map_err(email_taken)?;
+    let account = match (existing, password_hash) {
+        (Some(account), _) => account,
+        (None, password_hash) => repo::insert_account(
+            &txn,
+            NewAccount {
+                email: request.email.as_str(),
+                email_normalized: request.email.normalized(),
+                password_hash: password_hash.unwrap_or_default(),
+                full_name: &request.full_name,
+            },
+        )
+        .await
+        .map_err(email_taken)?,
+    };
     let account_id = AccountId(account.id);
     let workspace = insert_tenant_with_owner(&txn, ctx, row, account_id, None).await?;
     let (session, token, expires_at) = open_session(&txn, ctx, account_id).await?;

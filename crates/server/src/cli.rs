@@ -34,6 +34,11 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Manage platform super-admins (who can list and suspend tenants).
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
     /// Fill the database with a small demo tenant, to try every route from the docs page.
     SeedDemo {
         /// How many members (or clients) the demo tenant gets.
@@ -43,6 +48,51 @@ enum Command {
         #[arg(long, default_value = "palestra-demo-1")]
         password: String,
     },
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Make an existing account a platform super-admin (the person registers first).
+    Create {
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+    },
+    /// Take super-admin rights away from an account.
+    Revoke {
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// Grants or revokes super-admin rights on the account with this email.
+async fn set_platform_admin(
+    settings: &Settings,
+    product: &Product,
+    email: &str,
+    admin: bool,
+) -> anyhow::Result<()> {
+    use palestra_core::entities::account;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let db = db::connect(&settings.database, product).await?;
+    let result = account::Entity::update_many()
+        .col_expr(account::Column::IsPlatformAdmin, Expr::value(admin))
+        .filter(account::Column::EmailNormalized.eq(email.trim().to_lowercase()))
+        .filter(account::Column::DeletedAt.is_null())
+        .exec(&db)
+        .await?;
+    if result.rows_affected == 0 {
+        anyhow::bail!(
+            "no account has the email {email}; register it first (POST /api/v1/auth/register)"
+        );
+    }
+    println!(
+        "{email} {} a platform super-admin",
+        if admin { "is now" } else { "is no longer" }
+    );
+    Ok(())
 }
 
 /// Runs the command line of a product with its modules.
@@ -114,6 +164,17 @@ async fn run(cli: Cli, product: Product, modules: Modules) -> anyhow::Result<()>
                 }
             }
             Ok(())
+        }
+        Command::Admin { action } => {
+            db::migrate(&settings.database, &product).await?;
+            match action {
+                AdminAction::Create { email } => {
+                    set_platform_admin(&settings, &product, &email, true).await
+                }
+                AdminAction::Revoke { email } => {
+                    set_platform_admin(&settings, &product, &email, false).await
+                }
+            }
         }
         Command::Openapi { .. } => Ok(()),
     }

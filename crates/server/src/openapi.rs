@@ -120,12 +120,14 @@ fn finish_operation(product: &Product, operation: &mut Map<String, Value>) {
             }
         }
     }
+    // Secured means a token is required: an empty requirement (`{}`) makes it optional.
     let secured = operation
         .get("security")
         .and_then(Value::as_array)
         .is_some_and(|s| {
-            s.iter()
-                .any(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+            !s.is_empty()
+                && s.iter()
+                    .all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
         });
     let has_body = operation.contains_key("requestBody");
     let responses = operation

@@ -13,6 +13,7 @@ mod m20261126_000012_identity_create_tenant_modules;
 mod m20261126_000013_identity_create_invitations;
 mod m20261126_000014_identity_one_owner_per_tenant;
 mod m20261126_000015_identity_create_account_tokens;
+mod m20261126_000016_identity_create_domain_events;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -27,5 +28,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261126_000013_identity_create_invitations::Migration),
         Box::new(m20261126_000014_identity_one_owner_per_tenant::Migration),
         Box::new(m20261126_000015_identity_create_account_tokens::Migration),
+        Box::new(m20261126_000016_identity_create_domain_events::Migration),
     ]
 }

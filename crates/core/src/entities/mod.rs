@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit_event;
+pub mod domain_event;
 pub mod membership;
 pub mod outbox;
 pub mod tenant;

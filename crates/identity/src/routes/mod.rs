@@ -5,5 +5,6 @@ pub mod context;
 pub mod gyms;
 pub mod me;
 pub mod modules;
+pub mod platform;
 pub mod roster;
 pub mod workspace;

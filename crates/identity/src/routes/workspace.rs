@@ -3,7 +3,7 @@
 use actix_web::{get, post, web};
 
 use palestra_core::openapi::TenantHeader;
-use palestra_core::{ApiResult, AppContext, Authorized, Created, Json, Problem, Role};
+use palestra_core::{ApiResult, AppContext, AuthUser, Authorized, Created, Json, Problem, Role};
 
 use crate::password::Hasher;
 use crate::permissions::ViewTenant;
@@ -12,9 +12,10 @@ use crate::views::{RegisterTrainerRequest, TrainerRegistrationView, WorkspaceVie
 
 /// Sign up as a personal trainer.
 ///
-/// Creates the account, the trainer's workspace (named after them) and their ownership of it in
-/// one step, and signs them in.
-#[utoipa::path(tag = "workspace", request_body = RegisterTrainerRequest,
+/// Creates the account, the trainer's workspace (named after them), its essential modules and
+/// their ownership of it in one step, and signs them in. An email that already has an account
+/// gets a workspace only when the request carries that account's access token.
+#[utoipa::path(tag = "workspace", security((), ("bearer" = [])), request_body = RegisterTrainerRequest,
     responses(
         (status = 201, description = "Account and workspace created; the trainer is signed in.", body = TrainerRegistrationView),
         (status = 409, description = "The email already has an account (`identity.email_taken`).", body = Problem, content_type = "application/problem+json"),
@@ -23,9 +24,11 @@ use crate::views::{RegisterTrainerRequest, TrainerRegistrationView, WorkspaceVie
 pub async fn register_trainer(
     ctx: web::Data<AppContext>,
     hasher: web::Data<Hasher>,
+    caller: Option<AuthUser>,
     body: Json<RegisterTrainerRequest>,
 ) -> ApiResult<Created<TrainerRegistrationView>> {
-    let (session, workspace) = service::register_trainer(&ctx, &hasher, body.into_inner()).await?;
+    let (session, workspace) =
+        service::register_trainer(&ctx, &hasher, body.into_inner(), caller).await?;
     Ok(Created {
         location: "/api/v1/workspace".to_owned(),
         body: TrainerRegistrationView {
