@@ -267,6 +267,14 @@ impl<'a> Actor<'a> {
         }
     }
 
+    /// The same person sending no tenant header (the trainer product finds the workspace itself).
+    pub fn with_token_only(&self) -> Actor<'a> {
+        Actor {
+            tenant: None,
+            ..self.clone()
+        }
+    }
+
     /// The same person with another access token.
     pub fn with_token(&self, token: &str) -> Actor<'a> {
         Actor {
