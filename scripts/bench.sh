@@ -2,7 +2,8 @@
 # Measures gym-api under load on Postgres, as `just bench` runs it:
 #   - builds release and seeds a demo gym with 200 members in a fresh schema;
 #   - drives load with wrk from a separate process on loopback (32 connections, 20 s each):
-#       GET /api/v1/me, GET /api/v1/gym, and GET /api/v1/me while 8 connections send POST /auth/login;
+#       GET /api/v1/me, GET /api/v1/gym, GET /api/v1/context, and GET /api/v1/me while 8 connections
+#       send POST /auth/login;
 #   - prints requests/s, p50/p99 latency, server CPU milliseconds per request (from /proc) and
 #     the server's peak RSS, as a Markdown table for docs/benchmarks.md.
 # Usage: scripts/bench.sh [postgres://user@host:port]   (BENCH_DURATION, BENCH_CONNECTIONS, BENCH_PORT)
@@ -87,6 +88,12 @@ out="$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "authorization: Be
 after="$(cpu_ticks)"
 parsed="$(parse "$out")"
 row "GET /api/v1/gym" "$parsed" $((after - before)) "$(cut -d' ' -f1 <<<"$parsed")"
+
+before="$(cpu_ticks)"
+out="$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "authorization: Bearer $token" -H "x-gym-id: $gym_id" "http://127.0.0.1:$port/api/v1/context")"
+after="$(cpu_ticks)"
+parsed="$(parse "$out")"
+row "GET /api/v1/context" "$parsed" $((after - before)) "$(cut -d' ' -f1 <<<"$parsed")"
 
 # Hashing must not starve the runtime: /me under load while 8 connections sign in.
 before="$(cpu_ticks)"
