@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::TokenKeys;
 use crate::error::ApiError;
-use crate::idempotency::IdempotencyStore;
+use crate::idempotency::Idempotency;
 use crate::limits::{self, RateLimiter, RateLimits, Rule};
 use crate::product::Product;
 
@@ -24,9 +24,9 @@ pub struct AppContext {
     pub limiter: Arc<dyn RateLimiter>,
     /// The platform's rate limit rules, as configured.
     pub limits: Arc<RateLimits>,
-    /// Claims and responses of `Idempotency-Key` requests: Redis when configured, else the
-    /// database.
-    pub idempotency: Arc<dyn IdempotencyStore>,
+    /// `Idempotency-Key` handling: its store (Redis when configured, else the database) and
+    /// its secret.
+    pub idempotency: Arc<Idempotency>,
     /// Whether the first hop of `X-Forwarded-For` is the client (behind a trusted proxy).
     pub trust_proxy: bool,
 }

@@ -234,6 +234,10 @@ pub const MEMORY_MAX_KEYS: usize = 100_000;
 /// How often a [`MemoryRateLimiter`] sweeps out windows that have ended.
 const PRUNE_EVERY: Duration = Duration::from_secs(10);
 
+/// How often, at most, a full [`MemoryRateLimiter`] sweeps before refusing to track a new key:
+/// a flood of new keys costs one sweep per second, not one per request.
+const PRUNE_WHEN_FULL_EVERY: Duration = Duration::from_secs(1);
+
 /// The in-process counter: one instance's memory, bounded.
 pub struct MemoryRateLimiter {
     state: Mutex<MemoryState>,
@@ -287,8 +291,9 @@ impl MemoryRateLimiter {
     fn count(&self, key: &str, limit: u32, window: Duration) -> Decision {
         let now = Instant::now();
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        if now.duration_since(state.pruned_at) >= PRUNE_EVERY
-            || state.windows.len() >= self.max_keys
+        let since = now.duration_since(state.pruned_at);
+        if since >= PRUNE_EVERY
+            || (state.windows.len() >= self.max_keys && since >= PRUNE_WHEN_FULL_EVERY)
         {
             state.windows.retain(|_, w| w.ends_at > now);
             state.pruned_at = now;
@@ -429,7 +434,7 @@ mod tests {
         assert!(limiter.hit("k4", 1, window).await.allowed);
         assert!(!limiter.hit("k0", 1, window).await.allowed);
         assert_eq!(limiter.len(), 4);
-        tokio::time::sleep(window + Duration::from_millis(20)).await;
+        tokio::time::sleep(PRUNE_WHEN_FULL_EVERY + Duration::from_millis(50)).await;
         limiter.hit("fresh", 1, window).await;
         assert_eq!(limiter.len(), 1, "ended windows were swept");
     }

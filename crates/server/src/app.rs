@@ -17,7 +17,7 @@ use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
 use palestra_core::idempotency::{
-    DatabaseIdempotencyStore, IdempotencyStore, RedisIdempotencyStore,
+    DatabaseIdempotencyStore, Idempotency, IdempotencyStore, RedisIdempotencyStore,
 };
 use palestra_core::limits::{MemoryRateLimiter, RateLimiter, RedisRateLimiter};
 use palestra_core::{AppContext, Module, Product, TokenKeys};
@@ -137,7 +137,10 @@ impl App {
             tokens: Arc::new(tokens),
             limiter,
             limits: Arc::new(settings.rate_limits.clone()),
-            idempotency,
+            idempotency: Arc::new(Idempotency::new(
+                idempotency,
+                settings.jwt_secret.as_bytes(),
+            )),
             trust_proxy: settings.trust_proxy,
         };
         let data = web::Data::new(context.clone());

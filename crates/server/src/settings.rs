@@ -132,12 +132,16 @@ fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
     }
 }
 
-/// The default rate limits, each changed by `RATE_LIMIT_<RULE>` (`<limit>/<seconds>` or `off`).
-fn rate_limits(production: bool) -> anyhow::Result<RateLimits> {
+/// The default rate limits, each changed by `RATE_LIMIT_<RULE>` (`<limit>/<seconds>` or `off`),
+/// read through `lookup`.
+fn rate_limits(
+    lookup: impl Fn(&str) -> Option<String>,
+    production: bool,
+) -> anyhow::Result<RateLimits> {
     let mut limits = RateLimits::default();
     for rule in limits.rules_mut() {
         let name = format!("RATE_LIMIT_{}", rule.name.to_ascii_uppercase());
-        let Some(value) = var(&name) else { continue };
+        let Some(value) = lookup(&name) else { continue };
         rule.quota = if value.trim().eq_ignore_ascii_case("off") {
             if production {
                 tracing::warn!("{name}=off: this rate limit is disabled");
@@ -216,7 +220,7 @@ impl Settings {
             redis_prefix: var("REDIS_KEY_PREFIX")
                 .unwrap_or_else(|| format!("palestra:{}:", product.name)),
             trust_proxy: parse_bool("TRUST_PROXY", false)?,
-            rate_limits: rate_limits(production)?,
+            rate_limits: rate_limits(var, production)?,
             idempotency_ttl,
             jwt_secret,
             access_token_ttl: Duration::from_secs(parse_var("ACCESS_TOKEN_TTL_SECS", 900)?),
@@ -249,4 +253,28 @@ pub fn is_valid_schema_name(name: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use palestra_core::limits::{LOGIN_PER_ACCOUNT, Quota};
+
+    use super::*;
+
+    #[test]
+    fn rate_limits_are_changed_or_switched_off_by_their_variables() {
+        let env = |name: &str| match name {
+            "RATE_LIMIT_LOGIN_PER_IP" => Some("5/30".to_owned()),
+            "RATE_LIMIT_REGISTER_PER_IP" => Some("OFF".to_owned()),
+            _ => None,
+        };
+        let limits = rate_limits(env, false).unwrap();
+        assert_eq!(limits.login_per_ip.quota, Some(Quota::per_seconds(5, 30)));
+        assert_eq!(limits.login_per_account.quota, Some(LOGIN_PER_ACCOUNT));
+        assert_eq!(limits.register_per_ip.quota, None);
+
+        let broken = |name: &str| (name == "RATE_LIMIT_LOGIN_PER_IP").then(|| "lots".to_owned());
+        let error = rate_limits(broken, true).unwrap_err().to_string();
+        assert!(error.contains("RATE_LIMIT_LOGIN_PER_IP"), "{error}");
+    }
 }

@@ -31,7 +31,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(IdempotencyKeys::Scope, 64))
                     .col(string_len(IdempotencyKeys::Route, 255))
                     .col(string_len(IdempotencyKeys::IdempotencyKey, 255))
-                    // SHA-256 of the request's query string and body, hex.
+                    // HMAC-SHA-256 of the request's query string and body, hex.
                     .col(char_len(IdempotencyKeys::Fingerprint, 64))
                     .col(string_len(IdempotencyKeys::Status, 16))
                     .col(integer_null(IdempotencyKeys::ResponseStatus))

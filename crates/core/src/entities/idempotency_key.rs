@@ -21,7 +21,8 @@ pub struct Model {
     pub route: String,
     /// The client's `Idempotency-Key`.
     pub idempotency_key: String,
-    /// SHA-256 (hex) of the first request's query string and body.
+    /// HMAC-SHA-256 (hex, keyed by the deployment secret) of the first request's query string
+    /// and body.
     pub fingerprint: String,
     /// `in_flight` or `done`.
     pub status: String,

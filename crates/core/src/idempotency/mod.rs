@@ -8,8 +8,8 @@
 //! - the key is valid when it has 1 to 255 visible ASCII characters, else 400
 //!   `request.invalid_idempotency_key`;
 //! - it is scoped to the caller (their account when the bearer token is valid, else their IP
-//!   address) and the route (method and path), and the request is fingerprinted (SHA-256 of the
-//!   query string and body);
+//!   address) and the route (method and path), and the request is fingerprinted (HMAC-SHA-256 of
+//!   the query string and body, keyed by a secret of the deployment);
 //! - the first request claims the key (the store's atomic insert decides races) and runs to the
 //!   end even if its client goes away; a 2xx or 4xx response is stored, anything else (5xx, and
 //!   429, which asks the client to come back) releases the claim so a retry runs again;
@@ -20,9 +20,11 @@
 //! - keys are forgotten after their time to live (24 hours by default). A claim whose request
 //!   never finished (the process died) is abandoned after [`IN_FLIGHT_LEASE`] and may be taken.
 //!
-//! Stored responses can hold secrets (a sign-up returns tokens), so they are sealed with
-//! AES-256-GCM under a key derived from the request itself: only a repeat of the same request
-//! can open them, and a copy of the store alone cannot.
+//! Requests and responses can hold secrets (a sign-up sends a password and gets tokens back), so
+//! nothing of them is kept in a form a copy of the store could use: the fingerprint is keyed by
+//! the deployment's secret (a plain hash of a body would let a stolen table be searched for weak
+//! passwords at hash speed), and responses are sealed with AES-256-GCM under a key derived from
+//! that secret and the request itself, so only a repeat of the same request opens them.
 //!
 //! The store is Redis when configured ([`RedisIdempotencyStore`]), else the database
 //! ([`DatabaseIdempotencyStore`]). This module does not decide which routes are idempotent.
@@ -30,6 +32,7 @@
 mod db_store;
 mod redis_store;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
@@ -42,6 +45,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -139,6 +143,65 @@ pub trait IdempotencyStore: Send + Sync {
 
     /// Gives up a claim, so that a retry runs again.
     async fn release(&self, slot: &Slot, token: &ClaimToken) -> Result<(), ApiError>;
+}
+
+/// The idempotency layer of a deployment: its store, and the secret that keys fingerprints and
+/// seals responses.
+pub struct Idempotency {
+    store: Arc<dyn IdempotencyStore>,
+    key: hmac::Key,
+}
+
+impl Idempotency {
+    /// The layer over a store, with a key derived from the deployment's secret (its JWT secret):
+    /// changing that secret makes keys in flight at that moment look reused.
+    pub fn new(store: Arc<dyn IdempotencyStore>, secret: &[u8]) -> Self {
+        let root = hmac::Key::new(hmac::HMAC_SHA256, secret);
+        let derived = hmac::sign(&root, b"palestra.idempotency.v1");
+        Self {
+            store,
+            key: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()),
+        }
+    }
+
+    /// The store of claims and responses.
+    pub fn store(&self) -> &dyn IdempotencyStore {
+        self.store.as_ref()
+    }
+
+    fn mac(&self, domain: &[u8], parts: &[&[u8]]) -> hmac::Tag {
+        let mut context = hmac::Context::with_key(&self.key);
+        context.update(domain);
+        for part in parts {
+            context.update(&(part.len() as u64).to_be_bytes());
+            context.update(part);
+        }
+        context.sign()
+    }
+
+    /// The fingerprint of a request: HMAC-SHA-256 (hex) of its query string and body.
+    pub fn fingerprint(&self, query: &str, body: &[u8]) -> String {
+        hex(self
+            .mac(b"fingerprint\0", &[query.as_bytes(), body])
+            .as_ref())
+    }
+
+    /// The key that seals a slot's response: derived from the slot and the whole request, in
+    /// another domain than the fingerprint, so the stored fingerprint does not reveal it.
+    fn sealing_key(&self, slot: &Slot, query: &str, body: &[u8]) -> Result<[u8; 32], ApiError> {
+        let tag = self.mac(
+            b"response-key\0",
+            &[
+                slot.scope.as_bytes(),
+                slot.route.as_bytes(),
+                slot.key.as_bytes(),
+                query.as_bytes(),
+                body,
+            ],
+        );
+        <[u8; 32]>::try_from(tag.as_ref())
+            .map_err(|_| ApiError::internal(std::io::Error::other("HMAC-SHA-256 is 32 bytes")))
+    }
 }
 
 /// Documents the optional `Idempotency-Key` header in a route's `#[utoipa::path]`
@@ -240,28 +303,6 @@ pub fn route_of(method: &Method, path: &str) -> String {
     } else {
         format!("sha256:{}", hex(&Sha256::digest(route.as_bytes())))
     }
-}
-
-/// SHA-256 (hex) of a request's query string and body.
-pub fn fingerprint(query: &str, body: &[u8]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(b"palestra.idempotency.fingerprint.v1\0");
-    frame(&mut hasher, query.as_bytes());
-    frame(&mut hasher, body);
-    hex(&hasher.finalize())
-}
-
-/// The key that seals a slot's response: derived from the slot and the whole request, in
-/// another domain than the fingerprint, so the stored fingerprint does not reveal it.
-fn sealing_key(slot: &Slot, query: &str, body: &[u8]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    hasher.update(b"palestra.idempotency.response-key.v1\0");
-    for part in [&slot.scope, &slot.route, &slot.key] {
-        frame(&mut hasher, part.as_bytes());
-    }
-    frame(&mut hasher, query.as_bytes());
-    frame(&mut hasher, body);
-    hasher.finalize().into()
 }
 
 /// What is sealed: the replayed headers and the body.
@@ -375,10 +416,16 @@ pub async fn idempotent<B: MessageBody + 'static>(
         route: route_of(req.method(), req.path()),
         key,
     };
-    let fingerprint = fingerprint(req.query_string(), &body);
-    let sealing_key = sealing_key(&slot, req.query_string(), &body);
+    let fingerprint = ctx.idempotency.fingerprint(req.query_string(), &body);
+    let sealing_key = match ctx
+        .idempotency
+        .sealing_key(&slot, req.query_string(), &body)
+    {
+        Ok(key) => key,
+        Err(error) => return Ok(req.error_response(error)),
+    };
 
-    let token = match ctx.idempotency.claim(&slot, &fingerprint).await {
+    let token = match ctx.idempotency.store().claim(&slot, &fingerprint).await {
         Err(error) => return Ok(req.error_response(error)),
         Ok(
             Claim::InFlight { fingerprint: held }
@@ -400,11 +447,18 @@ pub async fn idempotent<B: MessageBody + 'static>(
 
     // The first request runs to its end on a task of its own, even if its client disconnects,
     // so the retry that follows finds a stored response rather than an abandoned claim.
-    let store = ctx.idempotency.clone();
+    let layer = ctx.idempotency.clone();
     let (owned_slot, owned_token) = (slot.clone(), token.clone());
     let run = async move {
         let result = next.call(req).await;
-        finish(&*store, &owned_slot, &owned_token, &sealing_key, result).await
+        finish(
+            layer.store(),
+            &owned_slot,
+            &owned_token,
+            &sealing_key,
+            result,
+        )
+        .await
     }
     .instrument(tracing::Span::current());
     let task = match current_request_id() {
@@ -414,7 +468,7 @@ pub async fn idempotent<B: MessageBody + 'static>(
     match task.await {
         Ok(result) => result,
         Err(error) => {
-            if let Err(release) = ctx.idempotency.release(&slot, &token).await {
+            if let Err(release) = ctx.idempotency.store().release(&slot, &token).await {
                 tracing::warn!(error = %release, "could not release an idempotency claim");
             }
             Err(ApiError::internal(std::io::Error::other(format!(
@@ -540,13 +594,45 @@ mod tests {
         assert!(read_key(&map).is_err());
     }
 
+    struct NoStore;
+
+    #[async_trait::async_trait]
+    impl IdempotencyStore for NoStore {
+        async fn claim(&self, _: &Slot, _: &str) -> Result<Claim, ApiError> {
+            unreachable!("not used")
+        }
+        async fn complete(
+            &self,
+            _: &Slot,
+            _: &ClaimToken,
+            _: StoredResponse,
+        ) -> Result<(), ApiError> {
+            unreachable!("not used")
+        }
+        async fn release(&self, _: &Slot, _: &ClaimToken) -> Result<(), ApiError> {
+            unreachable!("not used")
+        }
+    }
+
+    fn layer(secret: &str) -> Idempotency {
+        Idempotency::new(Arc::new(NoStore), secret.as_bytes())
+    }
+
     #[test]
-    fn fingerprints_tell_bodies_and_queries_apart() {
+    fn fingerprints_tell_bodies_and_queries_apart_and_need_the_secret() {
+        let layer = layer("secret-one");
+        let fingerprint = |query: &str, body: &[u8]| layer.fingerprint(query, body);
         assert_eq!(fingerprint("", b"{}"), fingerprint("", b"{}"));
         assert_ne!(fingerprint("", b"{}"), fingerprint("", b"{ }"));
         assert_ne!(fingerprint("a=1", b"{}"), fingerprint("", b"{}"));
         assert_ne!(fingerprint("a", b"b"), fingerprint("", b"ab"));
         assert_eq!(fingerprint("", b"").len(), 64);
+        let plain = hex(&Sha256::digest(b"{}"));
+        assert_ne!(fingerprint("", b"{}"), plain);
+        assert_ne!(
+            fingerprint("", b"{}"),
+            self::layer("secret-two").fingerprint("", b"{}")
+        );
     }
 
     #[test]
@@ -566,7 +652,10 @@ mod tests {
             route: "POST /x".into(),
             key: "k".into(),
         };
-        let key = sealing_key(&slot, "", br#"{"password":"secret"}"#);
+        let layer = layer("secret-one");
+        let key = layer
+            .sealing_key(&slot, "", br#"{"password":"secret"}"#)
+            .unwrap();
         let plain = Plain {
             headers: vec![("content-type".into(), "application/json".into())],
             body: STANDARD.encode(br#"{"token":"t"}"#),
@@ -582,7 +671,9 @@ mod tests {
         };
         let opened = open(&key, &stored).unwrap();
         assert_eq!(opened.body, plain.body);
-        let other = sealing_key(&slot, "", br#"{"password":"guess"}"#);
+        let other = layer
+            .sealing_key(&slot, "", br#"{"password":"guess"}"#)
+            .unwrap();
         assert!(open(&other, &stored).is_err());
         let tampered = StoredResponse {
             status: 200,
