@@ -118,6 +118,17 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// The problem for a body that could not be read: too large, or broken.
+pub(crate) fn body_error(error: &actix_web::Error) -> ApiError {
+    let status = error.as_response_error().status_code();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(status, "request.body_too_large", "Payload too large")
+            .with_detail(format!("The body may be at most {MAX_JSON_BODY} bytes."))
+    } else {
+        ApiError::bad_request("request.unreadable_body", error.to_string())
+    }
+}
+
 impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -135,15 +146,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
         }
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            let bytes = body.await.map_err(|e| {
-                let status = e.as_response_error().status_code();
-                if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(status, "request.body_too_large", "Payload too large")
-                        .with_detail(format!("The body may be at most {MAX_JSON_BODY} bytes."))
-                } else {
-                    ApiError::bad_request("request.unreadable_body", e.to_string())
-                }
-            })?;
+            let bytes = body.await.map_err(|e| body_error(&e))?;
             parse_json(&bytes).map(Json)
         })
     }

@@ -4,17 +4,21 @@
 //! tenant time zones, the problem+json error, the authenticated principal, tenancy and roles,
 //! the [`Module`] trait every domain crate implements, the [`Product`] value that makes a binary
 //! a gym or a trainer service, pagination, and the shared domain entities (accounts, tenants,
-//! memberships). It does not own routes: those live in the module crates.
+//! memberships), and the security rails every route can use: rate limits, idempotency keys and
+//! the client's address. It does not own routes: those live in the module crates.
 
 pub mod audit;
 pub mod auth;
+pub mod client;
 pub mod context;
 pub mod db;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod idempotency;
 pub mod ids;
 pub mod json;
+pub mod limits;
 pub mod module;
 pub mod money;
 pub mod openapi;
@@ -29,6 +33,7 @@ pub mod time;
 pub mod types;
 
 pub use auth::{AuthUser, TokenKeys};
+pub use client::ClientIp;
 pub use context::AppContext;
 pub use error::{ApiError, ApiResult, FieldError, Problem};
 pub use json::{Created, Json, Validate};

@@ -101,6 +101,11 @@ pub async fn register(
     token_view(ctx, account, session, token, expires_at)
 }
 
+/// The form of an email that sign-in looks accounts up by (and rate-limits them by).
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
 /// Checks email and password and opens a session. Unknown emails cost the same time as wrong
 /// passwords, and both answer the same problem.
 #[tracing::instrument(skip_all)]
@@ -109,7 +114,7 @@ pub async fn login(
     hasher: &Hasher,
     request: LoginRequest,
 ) -> Result<TokenView, ApiError> {
-    let normalized = request.email.trim().to_lowercase();
+    let normalized = normalize_email(&request.email);
     let found = repo::find_account_by_email(&ctx.db, &normalized).await?;
     let Some(account) = found.filter(|a| a.deleted_at.is_none()) else {
         hasher.verify_nothing(request.password).await?;

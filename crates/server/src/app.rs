@@ -16,12 +16,17 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
+use palestra_core::idempotency::{
+    DatabaseIdempotencyStore, Idempotency, IdempotencyStore, RedisIdempotencyStore,
+};
+use palestra_core::limits::{MemoryRateLimiter, RateLimiter, RedisRateLimiter};
 use palestra_core::tenancy::ModuleRoutes;
 use palestra_core::{AppContext, Module, Product, TokenKeys};
 
 use crate::metrics::Metrics;
 use crate::middleware::{RouteTable, fallback, observe, path_error, query_error};
 use crate::ops::{self, Readiness};
+use crate::security_headers::{SecurityHeaders, secure};
 use crate::settings::{Environment, Settings};
 use crate::{db, openapi};
 
@@ -122,15 +127,48 @@ impl App {
                     .context("configuring the Redis pool")
             })
             .transpose()?;
+        // Rate limits and idempotency keys are shared by every instance through Redis when it
+        // is configured; otherwise they live in this process and in the database.
+        let (limiter, idempotency): (Arc<dyn RateLimiter>, Arc<dyn IdempotencyStore>) = match &redis
+        {
+            Some(pool) => (
+                Arc::new(RedisRateLimiter::new(
+                    pool.clone(),
+                    settings.redis_prefix.clone(),
+                )),
+                Arc::new(RedisIdempotencyStore::new(
+                    pool.clone(),
+                    settings.redis_prefix.clone(),
+                    settings.idempotency_ttl,
+                )),
+            ),
+            None => (
+                Arc::new(MemoryRateLimiter::default()),
+                Arc::new(DatabaseIdempotencyStore::new(
+                    db.clone(),
+                    settings.idempotency_ttl,
+                )),
+            ),
+        };
         let readiness = web::Data::new(Readiness { redis });
         let context = AppContext {
             db,
             product: Arc::new(product),
             tokens: Arc::new(tokens),
+            limiter,
+            limits: Arc::new(settings.rate_limits.clone()),
+            idempotency: Arc::new(Idempotency::new(
+                idempotency,
+                settings.jwt_secret.as_bytes(),
+            )),
+            trust_proxy: settings.trust_proxy,
         };
         let data = web::Data::new(context.clone());
         let cors_origins = settings.cors_allowed_origins.clone();
         let development = settings.environment == Environment::Development;
+        let security_headers = web::Data::new(SecurityHeaders {
+            hsts: settings.environment == Environment::Production,
+        });
 
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
@@ -145,6 +183,7 @@ impl App {
                 .app_data(routes.clone())
                 .app_data(module_routes.clone())
                 .app_data(readiness.clone())
+                .app_data(security_headers.clone())
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .app_data(web::PayloadConfig::new(palestra_core::json::MAX_JSON_BODY))
@@ -165,6 +204,7 @@ impl App {
             .default_service(web::to(fallback))
             .wrap(cors(&cors_origins, development))
             .wrap(from_fn(observe))
+            .wrap(from_fn(secure))
         })
         .listen(listener)?
         .shutdown_timeout(settings.shutdown_timeout.as_secs());
@@ -206,7 +246,12 @@ fn cors(origins: &[String], development: bool) -> Cors {
     let base = Cors::default()
         .allow_any_method()
         .allow_any_header()
-        .expose_headers(["x-request-id", "location", "retry-after"])
+        .expose_headers([
+            "x-request-id",
+            "location",
+            "retry-after",
+            "idempotency-replayed",
+        ])
         .max_age(3600);
     if origins.is_empty() {
         if development {

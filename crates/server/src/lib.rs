@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod ops;
+pub mod security_headers;
 pub mod settings;
 pub mod telemetry;
 

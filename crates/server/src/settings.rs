@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::bail;
 
 use palestra_core::Product;
+use palestra_core::limits::RateLimits;
 
 /// The development JWT secret; production refuses to start with it.
 pub const DEVELOPMENT_JWT_SECRET: &str = "palestra-development-secret-change-me-0123456789";
@@ -75,6 +76,14 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// Redis, when configured.
     pub redis_url: Option<String>,
+    /// Prefix of every Redis key this service writes (rate limit counters, idempotency keys).
+    pub redis_prefix: String,
+    /// Whether the service runs behind a proxy whose `X-Forwarded-For` first hop is the client.
+    pub trust_proxy: bool,
+    /// The rate limit rules.
+    pub rate_limits: RateLimits,
+    /// How long an `Idempotency-Key` is remembered.
+    pub idempotency_ttl: Duration,
     /// Secret that signs access tokens.
     pub jwt_secret: String,
     /// Lifetime of access tokens.
@@ -123,6 +132,32 @@ fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
     }
 }
 
+/// The default rate limits, each changed by `RATE_LIMIT_<RULE>` (`<limit>/<seconds>` or `off`),
+/// read through `lookup`.
+fn rate_limits(
+    lookup: impl Fn(&str) -> Option<String>,
+    production: bool,
+) -> anyhow::Result<RateLimits> {
+    let mut limits = RateLimits::default();
+    for rule in limits.rules_mut() {
+        let name = format!("RATE_LIMIT_{}", rule.name.to_ascii_uppercase());
+        let Some(value) = lookup(&name) else { continue };
+        rule.quota = if value.trim().eq_ignore_ascii_case("off") {
+            if production {
+                tracing::warn!("{name}=off: this rate limit is disabled");
+            }
+            None
+        } else {
+            Some(
+                value
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("{name}={value:?} is not valid: {e}"))?,
+            )
+        };
+    }
+    Ok(limits)
+}
+
 impl Settings {
     /// Reads the environment (and a `.env` file in development).
     pub fn from_env(product: &Product) -> anyhow::Result<Self> {
@@ -165,6 +200,13 @@ impl Settings {
             );
         }
         let port = parse_var("PORT", product.default_port)?;
+        let idempotency_ttl = Duration::from_secs(parse_var(
+            "IDEMPOTENCY_KEY_TTL_SECS",
+            palestra_core::idempotency::DEFAULT_TTL.as_secs(),
+        )?);
+        if idempotency_ttl.is_zero() {
+            bail!("IDEMPOTENCY_KEY_TTL_SECS must be at least 1");
+        }
         Ok(Self {
             environment,
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".to_owned()),
@@ -175,6 +217,11 @@ impl Settings {
             )?,
             database,
             redis_url: var("REDIS_URL"),
+            redis_prefix: var("REDIS_KEY_PREFIX")
+                .unwrap_or_else(|| format!("palestra:{}:", product.name)),
+            trust_proxy: parse_bool("TRUST_PROXY", false)?,
+            rate_limits: rate_limits(var, production)?,
+            idempotency_ttl,
             jwt_secret,
             access_token_ttl: Duration::from_secs(parse_var("ACCESS_TOKEN_TTL_SECS", 900)?),
             refresh_token_ttl: Duration::from_secs(
@@ -206,4 +253,28 @@ pub fn is_valid_schema_name(name: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use palestra_core::limits::{LOGIN_PER_ACCOUNT, Quota};
+
+    use super::*;
+
+    #[test]
+    fn rate_limits_are_changed_or_switched_off_by_their_variables() {
+        let env = |name: &str| match name {
+            "RATE_LIMIT_LOGIN_PER_IP" => Some("5/30".to_owned()),
+            "RATE_LIMIT_REGISTER_PER_IP" => Some("OFF".to_owned()),
+            _ => None,
+        };
+        let limits = rate_limits(env, false).unwrap();
+        assert_eq!(limits.login_per_ip.quota, Some(Quota::per_seconds(5, 30)));
+        assert_eq!(limits.login_per_account.quota, Some(LOGIN_PER_ACCOUNT));
+        assert_eq!(limits.register_per_ip.quota, None);
+
+        let broken = |name: &str| (name == "RATE_LIMIT_LOGIN_PER_IP").then(|| "lots".to_owned());
+        let error = rate_limits(broken, true).unwrap_err().to_string();
+        assert!(error.contains("RATE_LIMIT_LOGIN_PER_IP"), "{error}");
+    }
 }

@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use palestra_core::entities::membership;
+use palestra_core::limits::{Quota, RateLimits};
 use palestra_core::{Problem, Product, Role};
 use palestra_server::settings::{DatabaseSettings, Environment, Settings};
 use palestra_server::{App, Modules};
@@ -69,6 +70,11 @@ fn settings(data_dir: &std::path::Path) -> (Settings, Option<(String, String)>) 
         port: 0,
         database,
         redis_url: None,
+        // Each app has its own Redis namespace, so tests sharing a Redis never share counters.
+        redis_prefix: format!("palestra-test:{}:", uuid::Uuid::now_v7().simple()),
+        trust_proxy: false,
+        rate_limits: generous_rate_limits(),
+        idempotency_ttl: palestra_core::idempotency::DEFAULT_TTL,
         jwt_secret: "test-secret-test-secret-test-secret-0123".to_owned(),
         access_token_ttl: Duration::from_secs(900),
         refresh_token_ttl: Duration::from_secs(86_400),
@@ -81,6 +87,19 @@ fn settings(data_dir: &std::path::Path) -> (Settings, Option<(String, String)>) 
         handle_signals: false,
     };
     (settings, postgres.map(|url| (url, schema)))
+}
+
+/// The production rules with a quota no fixture reaches (the counting itself still runs); a test
+/// of a limit sets the quota it needs with [`TestApp::spawn_configured`].
+pub fn generous_rate_limits() -> RateLimits {
+    let mut limits = RateLimits::default();
+    for rule in limits.rules_mut() {
+        rule.quota = rule.quota.map(|quota| Quota {
+            limit: 10_000,
+            ..quota
+        });
+    }
+    limits
 }
 
 impl TestApp {

@@ -1,4 +1,5 @@
-//! Identity: accounts, tenants, memberships, login sessions and refresh tokens.
+//! Identity: accounts, tenants, memberships, login sessions and refresh tokens, the audit log,
+//! and the idempotency keys of requests.
 
 use sea_orm_migration::MigrationTrait;
 
@@ -7,6 +8,7 @@ mod m20261126_000002_identity_create_tenants;
 mod m20261126_000003_identity_create_memberships;
 mod m20261126_000004_identity_create_sessions;
 mod m20261126_000005_identity_create_audit_events;
+mod m20261126_000006_identity_create_idempotency_keys;
 mod m20261126_000010_identity_extend_tenants;
 mod m20261126_000011_identity_extend_accounts;
 mod m20261126_000012_identity_create_tenant_modules;
@@ -22,6 +24,7 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261126_000003_identity_create_memberships::Migration),
         Box::new(m20261126_000004_identity_create_sessions::Migration),
         Box::new(m20261126_000005_identity_create_audit_events::Migration),
+        Box::new(m20261126_000006_identity_create_idempotency_keys::Migration),
         Box::new(m20261126_000010_identity_extend_tenants::Migration),
         Box::new(m20261126_000011_identity_extend_accounts::Migration),
         Box::new(m20261126_000012_identity_create_tenant_modules::Migration),

@@ -1,8 +1,14 @@
 //! Sign-up, sign-in, token refresh and sign-out.
+//!
+//! Sign-up and sign-in are rate-limited (per client IP, and sign-in also per account), and
+//! sign-up accepts an `Idempotency-Key`, so a retried sign-up never creates a second account.
 
+use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, post, web};
 
-use palestra_core::{ApiResult, AppContext, Created, Json, Problem};
+use palestra_core::idempotency::{IdempotencyKeyHeader, idempotent};
+use palestra_core::limits::digest;
+use palestra_core::{ApiResult, AppContext, ClientIp, Created, Json, Problem};
 
 use crate::account;
 use crate::account_views::{ConfirmPasswordResetRequest, PasswordResetRequest, TokenRequest};
@@ -12,18 +18,27 @@ use crate::views::{LoginRequest, RefreshRequest, RegisterRequest, TokenView};
 
 /// Create an account and sign in.
 ///
-/// Emails are unique whatever their case. The password must have 10 to 128 characters.
-#[utoipa::path(tag = "identity", request_body = RegisterRequest,
+/// Emails are unique whatever their case. The password must have 10 to 128 characters. Send an
+/// `Idempotency-Key` to make a retry safe. Sign-ups are limited per client address.
+#[utoipa::path(tag = "identity", request_body = RegisterRequest, params(IdempotencyKeyHeader),
     responses(
-        (status = 201, description = "Account created; the caller is signed in.", body = TokenView),
-        (status = 409, description = "The email already has an account (`identity.email_taken`).", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Account created; the caller is signed in.", body = TokenView,
+            headers(("Idempotency-Replayed" = bool, description = "`true` when this is the stored response of an earlier request with the same `Idempotency-Key`."))),
+        (status = 400, description = "The body is not valid JSON (`request.malformed_json`), or the `Idempotency-Key` header is not 1 to 255 visible ASCII characters (`request.invalid_idempotency_key`).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email already has an account (`identity.email_taken`), or a request with the same `Idempotency-Key` is still running (`request.idempotency_in_flight`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Some fields are invalid (`request.validation_failed`; `errors` lists them), or the `Idempotency-Key` was used for another body (`request.idempotency_key_reused`).", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-ups from this address (`request.rate_limited`).", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
     ))]
-#[post("/auth/register")]
+#[post("/auth/register", wrap = "from_fn(idempotent)")]
 pub async fn register(
     ctx: web::Data<AppContext>,
     hasher: web::Data<Hasher>,
+    client: ClientIp,
     body: Json<RegisterRequest>,
 ) -> ApiResult<Created<TokenView>> {
+    ctx.rate_limit(&ctx.limits.register_per_ip, &client.subject())
+        .await?;
     let tokens = service::register(&ctx, &hasher, body.into_inner()).await?;
     Ok(Created {
         location: "/api/v1/me".to_owned(),
@@ -32,17 +47,29 @@ pub async fn register(
 }
 
 /// Sign in with email and password.
+///
+/// Attempts are limited per client address and per account.
 #[utoipa::path(tag = "identity", request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in.", body = TokenView),
         (status = 401, description = "Wrong email or password (`identity.invalid_credentials`).", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address or for this account (`request.rate_limited`).", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
     ))]
 #[post("/auth/login")]
 pub async fn login(
     ctx: web::Data<AppContext>,
     hasher: web::Data<Hasher>,
+    client: ClientIp,
     body: Json<LoginRequest>,
 ) -> ApiResult<web::Json<TokenView>> {
+    ctx.rate_limit(&ctx.limits.login_per_ip, &client.subject())
+        .await?;
+    ctx.rate_limit(
+        &ctx.limits.login_per_account,
+        &digest(&service::normalize_email(&body.email)),
+    )
+    .await?;
     service::login(&ctx, &hasher, body.into_inner())
         .await
         .map(web::Json)
