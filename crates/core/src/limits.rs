@@ -97,6 +97,12 @@ pub const LOGIN_PER_IP: Quota = Quota::per_seconds(20, 60);
 pub const LOGIN_PER_ACCOUNT: Quota = Quota::per_seconds(10, 15 * 60);
 /// Sign-ups (members and trainers together) from one IP address: 10 per hour.
 pub const REGISTER_PER_IP: Quota = Quota::per_seconds(10, 3600);
+/// Password reset requests from one IP address: 10 per hour.
+pub const PASSWORD_RESET_PER_IP: Quota = Quota::per_seconds(10, 3600);
+/// Password reset requests for one email, from anywhere: 5 per hour.
+pub const PASSWORD_RESET_PER_ACCOUNT: Quota = Quota::per_seconds(5, 3600);
+/// Invitations sent by one account: 50 per hour.
+pub const INVITATIONS_PER_ACCOUNT: Quota = Quota::per_seconds(50, 3600);
 
 /// A named limit. Without a quota it is switched off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +113,7 @@ pub struct Rule {
     pub quota: Option<Quota>,
 }
 
-/// Every rate limit of the platform. New flows (password reset, invitations) add a rule here.
+/// Every rate limit of the platform, in one place; a new flow adds its rule here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimits {
     /// `POST /auth/login`, per client IP.
@@ -116,6 +122,12 @@ pub struct RateLimits {
     pub login_per_account: Rule,
     /// `POST /auth/register` and `POST /auth/register-trainer`, per client IP.
     pub register_per_ip: Rule,
+    /// `POST /auth/password-reset`, per client IP.
+    pub password_reset_per_ip: Rule,
+    /// `POST /auth/password-reset`, per email.
+    pub password_reset_per_account: Rule,
+    /// `POST /invitations`, per inviting account.
+    pub invitations_per_account: Rule,
 }
 
 impl Default for RateLimits {
@@ -133,26 +145,44 @@ impl Default for RateLimits {
                 name: "register_per_ip",
                 quota: Some(REGISTER_PER_IP),
             },
+            password_reset_per_ip: Rule {
+                name: "password_reset_per_ip",
+                quota: Some(PASSWORD_RESET_PER_IP),
+            },
+            password_reset_per_account: Rule {
+                name: "password_reset_per_account",
+                quota: Some(PASSWORD_RESET_PER_ACCOUNT),
+            },
+            invitations_per_account: Rule {
+                name: "invitations_per_account",
+                quota: Some(INVITATIONS_PER_ACCOUNT),
+            },
         }
     }
 }
 
 impl RateLimits {
     /// Every rule, to read.
-    pub fn rules(&self) -> [&Rule; 3] {
+    pub fn rules(&self) -> [&Rule; 6] {
         [
             &self.login_per_ip,
             &self.login_per_account,
             &self.register_per_ip,
+            &self.password_reset_per_ip,
+            &self.password_reset_per_account,
+            &self.invitations_per_account,
         ]
     }
 
     /// Every rule, to change (configuration, tests).
-    pub fn rules_mut(&mut self) -> [&mut Rule; 3] {
+    pub fn rules_mut(&mut self) -> [&mut Rule; 6] {
         [
             &mut self.login_per_ip,
             &mut self.login_per_account,
             &mut self.register_per_ip,
+            &mut self.password_reset_per_ip,
+            &mut self.password_reset_per_account,
+            &mut self.invitations_per_account,
         ]
     }
 }

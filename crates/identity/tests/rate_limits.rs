@@ -259,3 +259,52 @@ async fn an_unreachable_redis_lets_sign_ins_through() {
             .assert_problem(401);
     }
 }
+
+#[tokio::test]
+async fn password_reset_requests_are_limited_per_email_and_per_address() {
+    let app = gym_app_with(|s| {
+        s.rate_limits = limits(|l| {
+            l.password_reset_per_account.quota = Some(Quota::per_seconds(2, 3600));
+            l.password_reset_per_ip.quota = Some(Quota::per_seconds(4, 3600));
+        });
+    })
+    .await;
+    let anonymous = app.anonymous();
+    let ask = |email: &'static str| {
+        anonymous.post("/api/v1/auth/password-reset", json!({ "email": email }))
+    };
+    ask("someone@example.com").await.assert_status(202);
+    ask("SOMEONE@example.com").await.assert_status(202);
+    assert_rate_limited(ask("someone@example.com").await, 3600);
+    // Unknown emails are counted the same way: the limit reveals nothing.
+    ask("other@example.com").await.assert_status(202);
+    assert_rate_limited(ask("third@example.com").await, 3600);
+}
+
+#[tokio::test]
+async fn invitations_are_limited_per_inviting_account() {
+    let app = gym_app_with(|s| {
+        s.rate_limits =
+            limits(|l| l.invitations_per_account.quota = Some(Quota::per_seconds(2, 3600)));
+    })
+    .await;
+    let owner = app.signup().await;
+    let gym = owner.create_gym().await;
+    let owner = owner.in_tenant(&gym);
+    for i in 0..2 {
+        owner
+            .post(
+                "/api/v1/invitations",
+                json!({ "email": format!("guest{i}@example.com"), "role": "member" }),
+            )
+            .await
+            .assert_status(201);
+    }
+    let refused = owner
+        .post(
+            "/api/v1/invitations",
+            json!({ "email": "guest9@example.com", "role": "member" }),
+        )
+        .await;
+    assert_rate_limited(refused, 3600);
+}

@@ -127,12 +127,24 @@ pub async fn verify_email(
 ///
 /// Answers 202 whether or not the email has an account, so accounts cannot be discovered.
 #[utoipa::path(tag = "identity", request_body = PasswordResetRequest,
-    responses((status = 202, description = "If the email has an account, a code is on its way.")))]
+    responses(
+        (status = 202, description = "If the email has an account, a code is on its way."),
+        (status = 429, description = "Too many requests from this address or for this email (`request.rate_limited`).", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
+    ))]
 #[post("/auth/password-reset")]
 pub async fn request_password_reset(
     ctx: web::Data<AppContext>,
+    client: ClientIp,
     body: Json<PasswordResetRequest>,
 ) -> ApiResult<HttpResponse> {
+    ctx.rate_limit(&ctx.limits.password_reset_per_ip, &client.subject())
+        .await?;
+    ctx.rate_limit(
+        &ctx.limits.password_reset_per_account,
+        &digest(&service::normalize_email(&body.email)),
+    )
+    .await?;
     account::request_password_reset(&ctx, &body.email).await?;
     Ok(HttpResponse::Accepted().finish())
 }

@@ -135,6 +135,8 @@ pub async fn transfer_ownership(
     responses(
         (status = 201, description = "Invitation sent; an earlier pending one to this email is revoked.", body = InvitationView),
         (status = 409, description = "Already a member (`roster.already_member`).", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many invitations sent (`request.rate_limited`).", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))),
     ))]
 #[post("/invitations")]
 pub async fn create_invitation(
@@ -142,6 +144,11 @@ pub async fn create_invitation(
     auth: Authorized<ManageInvitations>,
     body: Json<CreateInvitationRequest>,
 ) -> ApiResult<Created<InvitationView>> {
+    ctx.rate_limit(
+        &ctx.limits.invitations_per_account,
+        &auth.account_id.to_string(),
+    )
+    .await?;
     let invitation = roster::invite(&ctx, &auth, body.email.as_str(), body.role).await?;
     Ok(Created {
         location: "/api/v1/invitations".to_owned(),
