@@ -501,7 +501,22 @@ mod tests {
         let names: Vec<_> = limits.rules().iter().map(|r| r.name).collect();
         assert_eq!(
             names,
-            ["login_per_ip", "login_per_account", "register_per_ip"]
+            [
+                "login_per_ip",
+                "login_per_account",
+                "register_per_ip",
+                "password_reset_per_ip",
+                "password_reset_per_account",
+                "invitations_per_account"
+            ]
+        );
+        assert_eq!(
+            limits.password_reset_per_account.quota,
+            Some(PASSWORD_RESET_PER_ACCOUNT)
+        );
+        assert_eq!(
+            limits.invitations_per_account.quota,
+            Some(INVITATIONS_PER_ACCOUNT)
         );
     }
 
