@@ -2,8 +2,9 @@
 //!
 //! It owns what every module needs and nothing that belongs to one module: typed ids, money,
 //! tenant time zones, the problem+json error, the authenticated principal, tenancy and roles,
-//! the [`Module`] trait every domain crate implements, the [`Product`] value that makes a binary
-//! a gym or a trainer service, pagination, and the shared domain entities (accounts, tenants,
+//! the [`Module`] trait every domain crate implements and the background jobs it may run, the
+//! [`Product`] value that makes a binary a gym or a trainer service, pagination, the outbox that
+//! notifications are written to, and the shared domain entities (accounts, tenants,
 //! memberships). It does not own routes: those live in the module crates.
 
 pub mod audit;
@@ -12,6 +13,7 @@ pub mod context;
 pub mod entities;
 pub mod error;
 pub mod ids;
+pub mod jobs;
 pub mod json;
 pub mod module;
 pub mod money;
@@ -27,6 +29,7 @@ pub mod types;
 pub use auth::{AuthUser, TokenKeys};
 pub use context::AppContext;
 pub use error::{ApiError, ApiResult, FieldError, Problem};
+pub use jobs::{BackgroundJob, CancellationToken};
 pub use json::{Created, Json, Validate};
 pub use module::{Module, SeedOptions};
 pub use product::{Product, ProductKind, TenantPolicy};
