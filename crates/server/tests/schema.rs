@@ -10,13 +10,14 @@ use palestra_server::db;
 use palestra_server::settings::DatabaseSettings;
 
 /// Tables that belong to no tenant, each for a reason.
-const GLOBAL_TABLES: [&str; 6] = [
+const GLOBAL_TABLES: [&str; 7] = [
     "seaql_migrations", // the migrator's own bookkeeping
     "accounts",         // a person may belong to several tenants
     "tenants",          // the tenants themselves
     "auth_sessions",    // sign-in sessions belong to an account
     "refresh_tokens",   // tokens belong to a session
     "outbox",           // a message may concern an account outside any tenant (password reset)
+    "devices",          // a phone receives the pushes of its account, whatever the tenant
 ];
 
 #[tokio::test]
