@@ -16,5 +16,7 @@ pub fn modules() -> Modules {
     let mut modules: Modules = Vec::new();
     #[cfg(feature = "identity")]
     modules.extend(palestra_identity::trainer_modules());
+    #[cfg(feature = "notifications")]
+    modules.extend(palestra_notifications::modules());
     modules
 }

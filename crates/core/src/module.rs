@@ -3,6 +3,7 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::context::AppContext;
+use crate::jobs::{BackgroundJob, JobSetupError};
 
 /// What `seed-demo` is asked to create.
 #[derive(Debug, Clone)]
@@ -13,7 +14,8 @@ pub struct SeedOptions {
     pub password: String,
 }
 
-/// A domain module: it owns some routes under `/api/v1` and can seed demo data.
+/// A domain module: it owns some routes under `/api/v1`, may run background jobs and can seed
+/// demo data.
 #[async_trait::async_trait]
 pub trait Module: Send + Sync + 'static {
     /// Short name, e.g. `identity`.
@@ -28,6 +30,15 @@ pub trait Module: Send + Sync + 'static {
 
     /// Mounts the module's routes (relative to `/api/v1`) with their OpenAPI entries.
     fn configure(&self, cfg: &mut ServiceConfig<'_>);
+
+    /// The background jobs this module runs beside the HTTP server (none by default).
+    ///
+    /// Called once while the application is built, and only on instances that run jobs
+    /// (`RUN_JOBS`); the jobs start when the server starts serving and are drained when it stops.
+    /// An error (a bad setting the jobs need) stops the start-up.
+    fn jobs(&self, _ctx: &AppContext) -> Result<Vec<BackgroundJob>, JobSetupError> {
+        Ok(Vec::new())
+    }
 
     /// Adds this module's share of the demo tenant. Runs in module order; must be idempotent.
     async fn seed_demo(

@@ -1,8 +1,10 @@
-//! Assembling and running the HTTP application. `main` and the test kit share this path, so
-//! tests exercise the same middleware, errors and routing as production.
+//! Assembling and running the HTTP application and the modules' background jobs. `main` and the
+//! test kit share this path, so tests exercise the same middleware, errors, routing and job
+//! lifecycle as production.
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
@@ -21,7 +23,7 @@ use palestra_core::idempotency::{
 };
 use palestra_core::limits::{MemoryRateLimiter, RateLimiter, RedisRateLimiter};
 use palestra_core::tenancy::ModuleRoutes;
-use palestra_core::{AppContext, Module, Product, TokenKeys};
+use palestra_core::{AppContext, BackgroundJob, CancellationToken, Module, Product, TokenKeys};
 
 use crate::metrics::Metrics;
 use crate::middleware::{RouteTable, fallback, observe, path_error, query_error};
@@ -84,6 +86,8 @@ pub struct App {
     server: Server,
     port: u16,
     context: AppContext,
+    jobs: Vec<BackgroundJob>,
+    shutdown_timeout: Duration,
 }
 
 impl App {
@@ -163,6 +167,15 @@ impl App {
             )),
             trust_proxy: settings.trust_proxy,
         };
+        let mut jobs = Vec::new();
+        if settings.run_jobs {
+            for module in &modules {
+                let module_jobs = module
+                    .jobs(&context)
+                    .map_err(|e| anyhow::anyhow!("preparing the jobs of {}: {e}", module.name()))?;
+                jobs.extend(module_jobs);
+            }
+        }
         let data = web::Data::new(context.clone());
         let cors_origins = settings.cors_allowed_origins.clone();
         let development = settings.environment == Environment::Development;
@@ -218,6 +231,8 @@ impl App {
             server: server.run(),
             port,
             context,
+            jobs,
+            shutdown_timeout: settings.shutdown_timeout,
         })
     }
 
@@ -231,14 +246,47 @@ impl App {
         &self.context
     }
 
-    /// Serves until SIGTERM or SIGINT, then stops accepting and lets in-flight requests finish.
+    /// Starts the modules' background jobs and serves until SIGTERM or SIGINT (or a stop through
+    /// [`App::handle`]); then stops accepting, lets in-flight requests finish, signals the jobs
+    /// and waits for them to finish their current unit of work, bounded by the shutdown timeout.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let shutdown = CancellationToken::new();
+        let running: Vec<_> = self
+            .jobs
+            .into_iter()
+            .map(|job| {
+                let name = job.name();
+                tracing::info!(job = name, "background job started");
+                (name, tokio::spawn(job.start(shutdown.clone())))
+            })
+            .collect();
+        let served = self.server.await;
+        shutdown.cancel();
+        drain(running, self.shutdown_timeout).await;
+        served
     }
 
     /// A handle that stops the server gracefully.
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+}
+
+/// Waits for signalled jobs to return; those still running at the deadline are aborted.
+async fn drain(jobs: Vec<(&'static str, tokio::task::JoinHandle<()>)>, timeout: Duration) {
+    let deadline = tokio::time::Instant::now() + timeout;
+    for (name, mut task) in jobs {
+        match tokio::time::timeout_at(deadline, &mut task).await {
+            Ok(Ok(())) => tracing::info!(job = name, "background job stopped"),
+            Ok(Err(error)) => tracing::error!(job = name, %error, "background job failed"),
+            Err(_) => {
+                task.abort();
+                tracing::warn!(
+                    job = name,
+                    "background job still running at the shutdown timeout: aborted"
+                );
+            }
+        }
     }
 }
 

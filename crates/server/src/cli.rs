@@ -150,6 +150,8 @@ async fn run(cli: Cli, product: Product, modules: Modules) -> anyhow::Result<()>
             db::migrate(&settings.database, &product).await?;
             let mut settings = settings;
             settings.migrate_on_start = false;
+            // Seeding serves nothing and sends nothing: what it enqueues waits for a running service.
+            settings.run_jobs = false;
             settings.port = 0;
             settings.host = "127.0.0.1".to_owned();
             let app = App::build(settings, product, modules.clone()).await?;

@@ -2,7 +2,8 @@
 //!
 //! Modules register their operations with `utoipa-actix-web`; this file adds what is the same
 //! everywhere, once: the bearer scheme, the product's tenant header in place of the modules'
-//! placeholder, and the standard problem responses each kind of operation can give.
+//! placeholder, the standard problem responses each kind of operation can give, and the tags of
+//! the modules, of which only those some operation uses are kept.
 
 use serde_json::{Map, Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -30,6 +31,10 @@ pub fn base(product: &Product) -> OpenApi {
     let mut tags = vec![
         tag("identity", "Accounts, sign-in and tokens."),
         tag("operations", "Health, readiness and metrics."),
+        tag(
+            "notifications",
+            "The caller's devices that receive push notifications.",
+        ),
     ];
     tags.push(match product.tenant_policy {
         TenantPolicy::Header { .. } => tag("gyms", "Gyms and the caller's memberships in them."),
@@ -90,6 +95,7 @@ pub fn finish(product: &Product, document: OpenApi) -> Value {
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
         return document;
     };
+    let mut used_tags = std::collections::BTreeSet::new();
     for item in paths.values_mut() {
         let Some(item) = item.as_object_mut() else {
             continue;
@@ -99,7 +105,20 @@ pub fn finish(product: &Product, document: OpenApi) -> Value {
                 continue;
             };
             finish_operation(product, operation);
+            for name in operation
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                used_tags.insert(name.to_owned());
+            }
         }
+    }
+    // A tag of a module the binary does not mount would describe nothing.
+    if let Some(tags) = document.get_mut("tags").and_then(Value::as_array_mut) {
+        tags.retain(|tag| tag["name"].as_str().is_some_and(|n| used_tags.contains(n)));
     }
     document
 }

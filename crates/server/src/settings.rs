@@ -104,6 +104,9 @@ pub struct Settings {
     pub json_logs: bool,
     /// Stop gracefully on SIGTERM and SIGINT (off in tests, which stop the server themselves).
     pub handle_signals: bool,
+    /// Run the modules' background jobs (the notifications runner…) beside the HTTP server. Off
+    /// for an instance that should only serve HTTP.
+    pub run_jobs: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -241,6 +244,7 @@ impl Settings {
                 .unwrap_or_else(|| format!("http://localhost:{port}")),
             json_logs: parse_bool("LOG_JSON", production)?,
             handle_signals: true,
+            run_jobs: parse_bool("RUN_JOBS", true)?,
         })
     }
 }

@@ -10,7 +10,7 @@ use palestra_server::db;
 use palestra_server::settings::DatabaseSettings;
 
 /// Tables that belong to no tenant, each for a reason.
-const GLOBAL_TABLES: [&str; 8] = [
+const GLOBAL_TABLES: [&str; 9] = [
     "seaql_migrations", // the migrator's own bookkeeping
     "accounts",         // a person may belong to several tenants
     "tenants",          // the tenants themselves
@@ -19,6 +19,7 @@ const GLOBAL_TABLES: [&str; 8] = [
     "account_tokens",   // email verification and password reset belong to an account
     "outbox",           // a message may concern an account outside any tenant (password reset)
     "idempotency_keys", // a key belongs to a caller (an account, or an IP address), not a tenant
+    "devices",          // a phone receives the pushes of its account, whatever the tenant
 ];
 
 #[tokio::test]

@@ -3,9 +3,11 @@
 use sea_orm_migration::MigrationTrait;
 
 mod m20261126_000001_notifications_create_outbox;
+mod m20261126_000002_notifications_create_devices;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(
-        m20261126_000001_notifications_create_outbox::Migration,
-    )]
+    vec![
+        Box::new(m20261126_000001_notifications_create_outbox::Migration),
+        Box::new(m20261126_000002_notifications_create_devices::Migration),
+    ]
 }

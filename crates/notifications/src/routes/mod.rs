@@ -1,0 +1,3 @@
+//! The module's HTTP routes, one file per resource.
+
+pub mod devices;
