@@ -40,6 +40,16 @@ pub trait Module: Send + Sync + 'static {
         Ok(Vec::new())
     }
 
+    /// Erases what this module keeps about an account that is being deleted, inside the
+    /// deletion's transaction. The account row itself and its memberships are identity's.
+    async fn erase_account(
+        &self,
+        _txn: &sea_orm::DatabaseTransaction,
+        _account: crate::ids::AccountId,
+    ) -> Result<(), sea_orm::DbErr> {
+        Ok(())
+    }
+
     /// Adds this module's share of the demo tenant. Runs in module order; must be idempotent.
     async fn seed_demo(
         &self,

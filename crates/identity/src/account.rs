@@ -554,6 +554,10 @@ pub async fn delete_account(
         .exec(&txn)
         .await?;
     revoke_sessions(&txn, id, None).await?;
+    // Other modules' data about the person (devices, …), in the same transaction.
+    for module in ctx.modules.iter() {
+        module.erase_account(&txn, id).await?;
+    }
     txn.commit().await?;
     Ok(())
 }

@@ -96,4 +96,13 @@ impl Module for Notifications {
             settings.poll_interval,
         )])
     }
+
+    /// A deleted account's devices go with it: their tokens are personal data.
+    async fn erase_account(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        account: palestra_core::ids::AccountId,
+    ) -> Result<(), sea_orm::DbErr> {
+        repo::forget_account_devices(txn, account).await
+    }
 }

@@ -134,6 +134,18 @@ pub async fn delete_device(
     Ok(result.rows_affected == 1)
 }
 
+/// Forgets every device of an account (the account is being deleted).
+pub async fn forget_account_devices(
+    db: &impl ConnectionTrait,
+    account: AccountId,
+) -> Result<(), DbErr> {
+    device::Entity::delete_many()
+        .filter(device::Column::AccountId.eq(account.uuid()))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
 /// Forgets a device whose token the push service refuses for good (the app was uninstalled or
 /// the token replaced): pushing to it again could never succeed.
 pub async fn forget_device(db: &impl ConnectionTrait, id: DeviceId) -> Result<(), DbErr> {

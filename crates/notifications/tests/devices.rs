@@ -309,3 +309,32 @@ async fn the_device_list_is_paginated_by_cursor() {
     assert_eq!(pages, 3);
     assert_eq!(seen, ids, "every device once, oldest first");
 }
+
+#[tokio::test]
+async fn deleting_an_account_forgets_its_devices() {
+    use palestra_notifications::entities::device;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let app = app().await;
+    let ana = app.signup().await;
+    let ben = app.signup().await;
+    register(&ana, "ios", "apns-ana").await;
+    register(&ben, "android", "fcm-ben").await;
+    ana.send(Method::DELETE, "/api/v1/me", |r| {
+        r.json(&json!({ "password": palestra_testkit::PASSWORD }))
+    })
+    .await
+    .assert_status(204);
+    let account: uuid::Uuid = ana.account_id().parse().unwrap();
+    let left = device::Entity::find()
+        .filter(device::Column::AccountId.eq(account))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the deleted account's devices are gone");
+    let listed: Value = ben.get("/api/v1/me/devices").await.json();
+    assert_eq!(
+        listed["items"].as_array().unwrap().len(),
+        1,
+        "others keep theirs"
+    );
+}
