@@ -29,6 +29,8 @@ pub struct AppContext {
     pub idempotency: Arc<Idempotency>,
     /// Whether the first hop of `X-Forwarded-For` is the client (behind a trusted proxy).
     pub trust_proxy: bool,
+    /// Which modules each tenant has active, briefly cached.
+    pub module_states: Arc<crate::module_states::ModuleStates>,
     /// The modules the binary mounts, for hooks that span them (erasing an account's data).
     pub modules: Arc<[Arc<dyn crate::module::Module>]>,
 }

@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod json;
 pub mod limits;
 pub mod module;
+pub mod module_states;
 pub mod money;
 pub mod openapi;
 pub mod outbox;

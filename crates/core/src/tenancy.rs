@@ -17,10 +17,10 @@ use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
 use crate::context::AppContext;
-use crate::entities::{membership, tenant, tenant_module};
+use crate::entities::{membership, tenant};
 use crate::error::ApiError;
 use crate::ids::{AccountId, MembershipId, TenantId};
-use crate::product::{Product, ProductKind, TenantPolicy};
+use crate::product::{ProductKind, TenantPolicy};
 use crate::scope::scoped;
 
 /// A person's role in one tenant.
@@ -198,25 +198,6 @@ async fn find_implicit(
 #[derive(Debug, Default)]
 pub struct ModuleRoutes(pub std::collections::HashMap<String, &'static str>);
 
-/// Whether a tenant has a module active: its own setting, else the catalogue default.
-pub async fn is_module_active(
-    db: &impl ConnectionTrait,
-    product: &Product,
-    tenant: TenantId,
-    key: &str,
-) -> Result<bool, ApiError> {
-    let row = scoped::<tenant_module::Entity>(tenant)
-        .filter(tenant_module::Column::Module.eq(key))
-        .one(db)
-        .await?;
-    Ok(match row {
-        Some(row) => row.active,
-        None => product
-            .catalog_module(key)
-            .is_some_and(|m| m.default_active),
-    })
-}
-
 impl Tenant {
     async fn resolve(
         ctx: web::Data<AppContext>,
@@ -226,7 +207,10 @@ impl Tenant {
     ) -> Result<Self, ApiError> {
         let tenant = Self::find(&ctx, user, header).await?;
         if let Some(key) = module
-            && !is_module_active(&ctx.db, &ctx.product, tenant.id, key).await?
+            && !ctx
+                .module_states
+                .is_active(&ctx.db, &ctx.product, tenant.id, key)
+                .await?
         {
             return Err(ApiError::forbidden(
                 "module.disabled",

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 
-use palestra_core::scope::scoped;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, SqlErr,
@@ -147,15 +146,6 @@ pub async fn insert_default_modules(
         .exec(db)
         .await
         .map(|_| ())
-}
-
-/// The tenant's module settings, by key.
-pub async fn module_states(
-    db: &impl ConnectionTrait,
-    tenant: TenantId,
-) -> Result<std::collections::HashMap<String, bool>, DbErr> {
-    let rows = scoped::<tenant_module::Entity>(tenant).all(db).await?;
-    Ok(rows.into_iter().map(|r| (r.module, r.active)).collect())
 }
 
 /// Sets a module's state for a tenant: one row per (tenant, module), inserted or updated.

@@ -442,7 +442,7 @@ pub async fn me(ctx: &AppContext, account: AccountId) -> Result<account::Model, 
 
 /// Every catalogue module of the product with the tenant's state, in catalogue order.
 pub async fn list_modules(ctx: &AppContext, tenant: TenantId) -> Result<Vec<ModuleView>, ApiError> {
-    let states = repo::module_states(&ctx.db, tenant).await?;
+    let states = ctx.module_states.of(&ctx.db, tenant).await?;
     Ok(ctx
         .product
         .catalog
@@ -499,6 +499,7 @@ pub async fn set_module(
     )
     .await?;
     txn.commit().await?;
+    ctx.module_states.invalidate(tenant.id);
     Ok(ModuleView {
         key: module.key,
         name: module.name,
@@ -529,7 +530,7 @@ fn branding(ctx: &AppContext, model: &tenant::Model) -> BrandingView {
 
 /// The context of the caller in the tenant: one query beyond the tenant binding.
 pub async fn context(ctx: &AppContext, tenant: &Tenant) -> Result<ContextView, ApiError> {
-    let states = repo::module_states(&ctx.db, tenant.id).await?;
+    let states = ctx.module_states.of(&ctx.db, tenant.id).await?;
     let model = &tenant.model;
     Ok(ContextView {
         tenant: ContextTenantView {

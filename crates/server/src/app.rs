@@ -166,6 +166,7 @@ impl App {
                 settings.jwt_secret.as_bytes(),
             )),
             trust_proxy: settings.trust_proxy,
+            module_states: Arc::default(),
             modules: modules.iter().cloned().collect(),
         };
         let mut jobs = Vec::new();
