@@ -100,6 +100,40 @@ pub(crate) async fn free_place(db: &impl ConnectionTrait, tenant: TenantId) -> R
         .map(|_| ())
 }
 
+/// Moves a membership from the role and status it was read with to new ones: one conditional
+/// update, so a change made meanwhile by someone else is a 409 instead of being overwritten; and
+/// the client places follow (taking one may fail with `roster.client_limit_reached`).
+async fn move_membership(
+    txn: &impl ConnectionTrait,
+    tenant: TenantId,
+    target: &membership::Model,
+    role: &str,
+    status: &str,
+) -> Result<(), ApiError> {
+    let updated = membership::Entity::update_many()
+        .col_expr(membership::Column::Role, Expr::value(role))
+        .col_expr(membership::Column::Status, Expr::value(status))
+        .filter(membership::Column::Id.eq(target.id))
+        .filter(membership::Column::Role.eq(target.role.as_str()))
+        .filter(membership::Column::Status.eq(target.status.as_str()))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(ApiError::conflict(
+            "roster.changed_concurrently",
+            "This membership changed meanwhile; reload and try again.",
+        ));
+    }
+    let had_place = takes_a_place(&target.role, &target.status);
+    let needs_place = takes_a_place(role, status);
+    if needs_place && !had_place {
+        take_place(txn, tenant).await?;
+    } else if had_place && !needs_place {
+        free_place(txn, tenant).await?;
+    }
+    Ok(())
+}
+
 /// Checks that the acting manager may give `role` to someone.
 fn check_grant(actor: &Tenant, role: Role) -> Result<(), ApiError> {
     match role {
@@ -356,27 +390,7 @@ pub async fn update_member(
     let new_status = new_status.as_str();
 
     let txn = palestra_core::db::begin_write(&ctx.db).await?;
-    let updated = membership::Entity::update_many()
-        .col_expr(membership::Column::Role, Expr::value(new_role.as_str()))
-        .col_expr(membership::Column::Status, Expr::value(new_status))
-        .filter(membership::Column::Id.eq(target.id))
-        .filter(membership::Column::Role.eq(target.role.as_str()))
-        .filter(membership::Column::Status.eq(target.status.as_str()))
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(ApiError::conflict(
-            "roster.changed_concurrently",
-            "This person's membership changed meanwhile; reload and try again.",
-        ));
-    }
-    let had_place = takes_a_place(&target.role, &target.status);
-    let needs_place = takes_a_place(new_role.as_str(), new_status);
-    if needs_place && !had_place {
-        take_place(&txn, actor.id).await?;
-    } else if had_place && !needs_place {
-        free_place(&txn, actor.id).await?;
-    }
+    move_membership(&txn, actor.id, &target, new_role.as_str(), new_status).await?;
     audit::record(
         &txn,
         audit_event(
@@ -408,25 +422,14 @@ async fn end_membership(
     action: &'static str,
 ) -> Result<(), ApiError> {
     let txn = palestra_core::db::begin_write(&ctx.db).await?;
-    let updated = membership::Entity::update_many()
-        .col_expr(
-            membership::Column::Status,
-            Expr::value(membership::STATUS_REMOVED),
-        )
-        .filter(membership::Column::Id.eq(target.id))
-        .filter(membership::Column::Status.eq(target.status.as_str()))
-        .filter(membership::Column::Role.eq(target.role.as_str()))
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(ApiError::conflict(
-            "roster.changed_concurrently",
-            "This membership changed meanwhile; reload and try again.",
-        ));
-    }
-    if takes_a_place(&target.role, &target.status) {
-        free_place(&txn, actor.id).await?;
-    }
+    move_membership(
+        &txn,
+        actor.id,
+        &target,
+        &target.role,
+        membership::STATUS_REMOVED,
+    )
+    .await?;
     audit::record(
         &txn,
         audit_event(
@@ -505,26 +508,14 @@ pub async fn transfer_ownership(
             "You are no longer the owner of this tenant.",
         ));
     }
-    let promoted = membership::Entity::update_many()
-        .col_expr(membership::Column::Role, Expr::value(Role::Owner.as_str()))
-        .col_expr(
-            membership::Column::Status,
-            Expr::value(membership::STATUS_ACTIVE),
-        )
-        .filter(membership::Column::Id.eq(target.id))
-        .filter(membership::Column::Role.eq(target.role.as_str()))
-        .filter(membership::Column::Status.eq(target.status.as_str()))
-        .exec(&txn)
-        .await?;
-    if promoted.rows_affected != 1 {
-        return Err(ApiError::conflict(
-            "roster.changed_concurrently",
-            "The new owner's membership changed meanwhile; reload and try again.",
-        ));
-    }
-    if takes_a_place(&target.role, &target.status) {
-        free_place(&txn, actor.id).await?;
-    }
+    move_membership(
+        &txn,
+        actor.id,
+        &target,
+        Role::Owner.as_str(),
+        membership::STATUS_ACTIVE,
+    )
+    .await?;
     audit::record(
         &txn,
         audit_event(
