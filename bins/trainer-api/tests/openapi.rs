@@ -1,5 +1,6 @@
 //! The committed OpenAPI document of trainer-api is the one the code produces, and it is complete.
 
+use palestra_testkit::openapi::{assert_committed, assert_complete, assert_tenant_header};
 use serde_json::Value;
 
 fn document() -> Value {
@@ -8,86 +9,21 @@ fn document() -> Value {
 
 #[test]
 fn the_committed_document_is_current() {
-    let generated = serde_json::to_string_pretty(&document()).unwrap() + "\n";
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../openapi/trainer-api.json"
+    assert_committed(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
+        "trainer-api",
+        &document(),
     );
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "openapi/trainer-api.json is stale: run `just openapi` and commit the result"
-    );
-}
-
-fn operations(document: &Value) -> Vec<(String, String, &Value)> {
-    let mut out = Vec::new();
-    for (path, item) in document["paths"].as_object().into_iter().flatten() {
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            out.push((method.clone(), path.clone(), operation));
-        }
-    }
-    out
 }
 
 #[test]
 fn every_operation_has_a_summary_a_success_and_problem_errors() {
-    let document = document();
-    for (method, path, operation) in operations(&document) {
-        let name = format!("{method} {path}");
-        assert!(operation["summary"].is_string(), "{name} has no summary");
-        let responses = operation["responses"].as_object().unwrap();
-        assert!(
-            responses.keys().any(|s| s.starts_with('2')),
-            "{name} has no success response"
-        );
-        assert!(responses.contains_key("500"), "{name} lacks 500");
-        for (status, response) in responses {
-            assert!(
-                response["description"]
-                    .as_str()
-                    .is_some_and(|d| !d.is_empty()),
-                "{name} {status} has no description"
-            );
-            if status.starts_with('4') || status == "500" {
-                assert_eq!(
-                    response["content"]["application/problem+json"]["schema"]["$ref"],
-                    "#/components/schemas/Problem",
-                    "{name} {status} is not a problem"
-                );
-            }
-        }
-        let requires_token = operation["security"].as_array().is_some_and(|s| {
-            s.iter()
-                .all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
-        });
-        if requires_token {
-            assert!(
-                responses.contains_key("401"),
-                "{name} needs a token but lacks 401"
-            );
-        }
-    }
+    assert_complete(&document());
 }
 
 #[test]
 fn tenant_routes_document_this_products_tenant_header() {
-    let document = document();
-    let text = document.to_string();
-    assert!(!text.contains(palestra_core::openapi::TENANT_HEADER_PLACEHOLDER));
-    let operation = &document["paths"]["/api/v1/workspace"]["get"];
-    let header = operation["parameters"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["in"] == "header")
-        .expect("the tenant header is documented");
-    assert_eq!(header["name"], "X-Workspace-ID");
-    assert_eq!(header["required"], false);
-    assert_eq!(
-        document["components"]["securitySchemes"]["bearer"]["scheme"],
-        "bearer"
-    );
+    assert_tenant_header(&document(), "/api/v1/workspace", "X-Workspace-ID", false);
 }
 
 #[test]

@@ -27,6 +27,8 @@ use palestra_core::{Problem, Product, Role};
 use palestra_server::settings::{DatabaseSettings, Environment, Settings};
 use palestra_server::{App, Modules};
 
+pub mod openapi;
+
 pub use palestra_server::Settings as AppSettings;
 
 /// The password of every account the kit creates.
