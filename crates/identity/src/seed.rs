@@ -10,6 +10,7 @@ use palestra_core::{ApiError, AppContext, ProductKind, Role, SeedOptions};
 
 use crate::password::Hasher;
 use crate::repo::{self, NewAccount};
+use crate::service::insert_tenant_with_owner;
 
 const FIRST_NAMES: [&str; 12] = [
     "Ana", "Bruno", "Carla", "Diego", "Elena", "Fernando", "Gabriela", "Hugo", "Irene", "Javier",
@@ -137,19 +138,17 @@ pub async fn gym(
         })
         .collect();
 
+    let mut row = tenant_row(
+        ProductKind::Gym,
+        "Palestra Demo Gym",
+        "Europe/Madrid",
+        "EUR",
+        "hola@demo.palestra.dev",
+    );
+    row.client_count = Set(i32::try_from(members.len()).unwrap_or(i32::MAX));
+
     let txn = palestra_core::db::begin_write(&ctx.db).await?;
-    let gym = repo::insert_tenant(
-        &txn,
-        tenant_row(
-            ProductKind::Gym,
-            "Palestra Demo Gym",
-            "Europe/Madrid",
-            "EUR",
-            "hola@demo.palestra.dev",
-        ),
-    )
-    .await?;
-    let gym_id = TenantId(gym.id);
+    let mut gym = None;
     for (email, name, role) in staff {
         let ids = insert_people(
             &txn,
@@ -160,8 +159,28 @@ pub async fn gym(
             &password_hash,
         )
         .await?;
-        repo::insert_memberships(&txn, gym_id, &ids, role).await?;
+        match (role, &gym) {
+            // The same path as a real sign-up: slug, default modules, tenant.created.
+            (Role::Owner, None) => {
+                let owner = ids.first().copied().unwrap_or_default();
+                gym = Some(
+                    insert_tenant_with_owner(
+                        &txn,
+                        ctx,
+                        row.clone(),
+                        owner,
+                        Some("Palestra Demo Gym"),
+                    )
+                    .await?,
+                );
+            }
+            (_, Some(gym)) => repo::insert_memberships(&txn, TenantId(gym.id), &ids, role).await?,
+            (_, None) => {}
+        }
     }
+    let gym =
+        gym.ok_or_else(|| ApiError::internal(std::io::Error::other("the demo owner comes first")))?;
+    let gym_id = TenantId(gym.id);
     let member_ids = insert_people(&txn, &members, &password_hash).await?;
     repo::insert_memberships(&txn, gym_id, &member_ids, Role::Member).await?;
     txn.commit().await?;
@@ -205,14 +224,16 @@ pub async fn workspace(
         "nutrition coaching"
     ]));
     row.certifications = Set(serde_json::json!(["NSCA-CPT"]));
-    row.max_clients = Set(Some(40));
     row.bio = Set(Some(
         "Strength coach helping busy people train well three times a week.".to_owned(),
     ));
 
+    row.client_count = Set(i32::try_from(clients.len()).unwrap_or(i32::MAX));
+    row.max_clients = Set(Some(
+        i32::try_from(clients.len()).unwrap_or(i32::MAX).max(40),
+    ));
+
     let txn = palestra_core::db::begin_write(&ctx.db).await?;
-    let workspace = repo::insert_tenant(&txn, row).await?;
-    let workspace_id = TenantId(workspace.id);
     let trainer = insert_people(
         &txn,
         &[Person {
@@ -222,7 +243,9 @@ pub async fn workspace(
         &password_hash,
     )
     .await?;
-    repo::insert_memberships(&txn, workspace_id, &trainer, Role::Owner).await?;
+    let owner = trainer.first().copied().unwrap_or_default();
+    let workspace = insert_tenant_with_owner(&txn, ctx, row, owner, None).await?;
+    let workspace_id = TenantId(workspace.id);
     let client_ids = insert_people(&txn, &clients, &password_hash).await?;
     repo::insert_memberships(&txn, workspace_id, &client_ids, Role::Member).await?;
     txn.commit().await?;

@@ -294,7 +294,7 @@ where
 
 /// Creates a tenant with its owner and the product's default modules, inside a transaction.
 /// A gym gets a unique slug; losing a race for it is a `SLUG_TAKEN` conflict to retry.
-async fn insert_tenant_with_owner(
+pub(crate) async fn insert_tenant_with_owner(
     txn: &impl ConnectionTrait,
     ctx: &AppContext,
     mut row: tenant::ActiveModel,
