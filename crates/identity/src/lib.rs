@@ -1,11 +1,15 @@
 //! Identity: accounts, sign-in sessions and tokens, and the tenants people belong to.
 //!
 //! It mounts three modules, composed per product by the binaries:
-//! - [`Identity`]: sign-up, sign-in, refresh, sign-out and `/me` (both products);
-//! - [`Gyms`]: creating gyms and reading them through `X-Gym-ID` (gym-api);
-//! - [`Workspaces`]: trainer sign-up with their workspace, and the workspace (trainer-api).
+//! - [`Identity`]: sign-up, sign-in, tokens, the account's own flows (profile, verification,
+//!   password and email changes, deletion), the roster and invitations, modules, the context,
+//!   the audit log and platform administration (both products);
+//! - [`Gyms`]: gym sign-up, creating gyms and reading them through `X-Gym-ID` (gym-api);
+//! - [`Workspaces`]: trainer sign-up with their workspace, the workspace and its join code
+//!   (trainer-api).
 //!
-//! It does not own roster management, invitations or module activation yet.
+//! It does not deliver notifications (it writes them to the outbox) and owns no domain module's
+//! data.
 
 pub mod account;
 pub mod account_views;
