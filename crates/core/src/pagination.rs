@@ -5,6 +5,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -72,6 +75,36 @@ impl PageQuery {
     /// The decoded cursor, if any.
     pub fn cursor(&self) -> Result<Option<Cursor>, ApiError> {
         self.cursor.as_deref().map(Cursor::decode).transpose()
+    }
+
+    /// One page of a query, newest first by its UUIDv7 `id` column (time-ordered), the id alone
+    /// being the cursor: a keyset query that the table's `(…, id)` index serves.
+    pub async fn newest_first<E, T>(
+        &self,
+        db: &impl ConnectionTrait,
+        select: Select<E>,
+        id: E::Column,
+        id_of: impl Fn(&E::Model) -> uuid::Uuid,
+        view: impl Fn(E::Model) -> T,
+    ) -> Result<Page<T>, ApiError>
+    where
+        E: EntityTrait,
+    {
+        let limit = self.limit()?;
+        let mut select = select;
+        if let Some(cursor) = self.cursor()? {
+            select = select.filter(id.lt(cursor.id));
+        }
+        let rows = select.order_by_desc(id).limit(limit + 1).all(db).await?;
+        Ok(Page::from_rows(
+            rows,
+            limit,
+            |row| Cursor {
+                key: String::new(),
+                id: id_of(row),
+            },
+            view,
+        ))
     }
 }
 

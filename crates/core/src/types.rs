@@ -68,6 +68,23 @@ impl utoipa::PartialSchema for Email {
 
 impl ToSchema for Email {}
 
+/// The search term of a list (`?q=`), trimmed, or nothing when empty.
+pub fn search_term(q: Option<&str>) -> Option<&str> {
+    q.map(str::trim).filter(|q| !q.is_empty())
+}
+
+/// A case-insensitive "contains" pattern for `LIKE` against a lower-cased column: the term's own
+/// `%`, `_` and `\` match literally. The escape character is declared in the query, since SQLite
+/// has none by default.
+pub fn contains_pattern(term: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped = term
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
 /// Checks a free-text field: trimmed, not empty when required, and within a length.
 pub fn check_text(
     errors: &mut Vec<crate::FieldError>,

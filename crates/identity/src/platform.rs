@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
@@ -11,8 +11,9 @@ use palestra_core::audit::{self, AuditEvent};
 use palestra_core::db::begin_write;
 use palestra_core::entities::tenant;
 use palestra_core::ids::TenantId;
-use palestra_core::pagination::{Cursor, Page, PageQuery};
+use palestra_core::pagination::{Page, PageQuery};
 use palestra_core::platform::PlatformAdmin;
+use palestra_core::types::{contains_pattern, search_term};
 use palestra_core::{ApiError, AppContext};
 
 /// A tenant as the platform sees it.
@@ -66,39 +67,24 @@ pub async fn list_tenants(
         limit: query.limit,
         cursor: query.cursor.clone(),
     };
-    let limit = page.limit()?;
     let mut select =
         tenant::Entity::find().filter(tenant::Column::Kind.eq(ctx.product.kind.as_str()));
     if let Some(status) = &query.status {
         select = select.filter(tenant::Column::Status.eq(status.as_str()));
     }
-    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let escaped = q
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        select = select.filter(Condition::all().add(
-            Expr::expr(Func::lower(Expr::col(tenant::Column::Name))).like(format!("%{escaped}%")),
-        ));
+    if let Some(term) = search_term(query.q.as_deref()) {
+        select = select.filter(
+            Expr::expr(Func::lower(Expr::col(tenant::Column::Name))).like(contains_pattern(term)),
+        );
     }
-    if let Some(cursor) = page.cursor()? {
-        select = select.filter(tenant::Column::Id.lt(cursor.id));
-    }
-    let rows = select
-        .order_by_desc(tenant::Column::Id)
-        .limit(limit + 1)
-        .all(&ctx.db)
-        .await?;
-    Ok(Page::from_rows(
-        rows,
-        limit,
-        |t| Cursor {
-            key: String::new(),
-            id: t.id,
-        },
+    page.newest_first(
+        &ctx.db,
+        select,
+        tenant::Column::Id,
+        |t| t.id,
         PlatformTenantView::from,
-    ))
+    )
+    .await
 }
 
 /// Suspends or reactivates a tenant of this product; recorded in its audit log.

@@ -20,6 +20,7 @@ use palestra_core::ids::{AccountId, MembershipId, TenantId};
 use palestra_core::outbox::{self, Channel, Localized, NewMessage, render};
 use palestra_core::pagination::{Cursor, Page, PageQuery};
 use palestra_core::scope::scoped;
+use palestra_core::types::{contains_pattern, search_term};
 use palestra_core::{ApiError, AppContext, AuthUser, Role, Tenant};
 
 use crate::entities::invitation;
@@ -274,22 +275,17 @@ pub async fn list_members(
     if let Some(role) = query.role {
         select = select.filter(membership::Column::Role.eq(role.as_str()));
     }
-    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let escaped = q
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
+    if let Some(term) = search_term(query.q.as_deref()) {
+        let pattern = contains_pattern(term);
         select = select.filter(
             Condition::any()
-                .add(account::Column::EmailNormalized.like(pattern.as_str()))
+                .add(account::Column::EmailNormalized.like(pattern.clone()))
                 .add(
                     Expr::expr(Func::lower(Expr::col((
                         account::Entity,
                         account::Column::FullName,
                     ))))
-                    .like(pattern.as_str()),
+                    .like(pattern),
                 ),
         );
     }
@@ -652,25 +648,14 @@ pub async fn list_invitations(
     tenant: TenantId,
     page: &PageQuery,
 ) -> Result<Page<InvitationView>, ApiError> {
-    let limit = page.limit()?;
-    let mut select = scoped::<invitation::Entity>(tenant);
-    if let Some(cursor) = page.cursor()? {
-        select = select.filter(invitation::Column::Id.lt(cursor.id));
-    }
-    let rows = select
-        .order_by_desc(invitation::Column::Id)
-        .limit(limit + 1)
-        .all(&ctx.db)
-        .await?;
-    Ok(Page::from_rows(
-        rows,
-        limit,
-        |r| Cursor {
-            key: String::new(),
-            id: r.id,
-        },
+    page.newest_first(
+        &ctx.db,
+        scoped::<invitation::Entity>(tenant),
+        invitation::Column::Id,
+        |r| r.id,
         InvitationView::from,
-    ))
+    )
+    .await
 }
 
 /// Revokes a pending invitation.
@@ -904,23 +889,12 @@ pub async fn list_audit(
     tenant: TenantId,
     page: &PageQuery,
 ) -> Result<Page<AuditEventView>, ApiError> {
-    let limit = page.limit()?;
-    let mut select = scoped::<audit_event::Entity>(tenant);
-    if let Some(cursor) = page.cursor()? {
-        select = select.filter(audit_event::Column::Id.lt(cursor.id));
-    }
-    let rows = select
-        .order_by_desc(audit_event::Column::Id)
-        .limit(limit + 1)
-        .all(&ctx.db)
-        .await?;
-    Ok(Page::from_rows(
-        rows,
-        limit,
-        |r| Cursor {
-            key: String::new(),
-            id: r.id,
-        },
+    page.newest_first(
+        &ctx.db,
+        scoped::<audit_event::Entity>(tenant),
+        audit_event::Column::Id,
+        |r| r.id,
         AuditEventView::from,
-    ))
+    )
+    .await
 }

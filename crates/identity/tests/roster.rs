@@ -76,7 +76,7 @@ async fn staff_see_the_roster_filtered_and_searched_and_members_do_not() {
     let owner = owner.in_tenant(&gym);
     let trainer = app.signup_in(&gym, Role::Trainer).await;
     let member = app.signup_in(&gym, Role::Member).await;
-    for name in ["Zoe", "Yara", "Xavi"] {
+    for name in ["Zoe", "Yara", "Xavi", "Under_Score"] {
         let person = signup_as(&app, &format!("{}@example.com", name.to_lowercase())).await;
         app.add_membership(&gym, person_id(&person).await.as_str(), Role::Member)
             .await;
@@ -95,6 +95,30 @@ async fn staff_see_the_roster_filtered_and_searched_and_members_do_not() {
         .json();
     assert_eq!(found["items"].as_array().unwrap().len(), 1);
     assert_eq!(found["items"][0]["email"], "yara@example.com");
+    // Wildcards in the search are literal: `_` finds only the name that holds one, `%` none.
+    let underscore: Value = owner
+        .get("/api/v1/members?q=r_s")
+        .await
+        .assert_status(200)
+        .json();
+    let found: Vec<_> = underscore["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(found, ["under_score@example.com"], "on {}", app.backend());
+    let percent: Value = owner
+        .get("/api/v1/members?q=%25")
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(
+        percent["items"].as_array().unwrap().len(),
+        0,
+        "on {}",
+        app.backend()
+    );
     member.get("/api/v1/members").await.assert_problem(403);
     app.signup()
         .await
