@@ -11,29 +11,12 @@ mod common;
 
 use futures_util::future::join_all;
 use palestra_core::Role;
-use palestra_testkit::{Actor, PASSWORD, TestApp};
+use palestra_testkit::{PASSWORD, TestApp};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 use common::gym_app;
-
-async fn register<'a>(app: &'a TestApp, email: &str) -> (Actor<'a>, Value) {
-    let body: Value = app
-        .anonymous()
-        .post(
-            "/api/v1/auth/register",
-            json!({ "email": email, "password": PASSWORD, "full_name": "Ana" }),
-        )
-        .await
-        .assert_status(201)
-        .json();
-    (
-        app.anonymous()
-            .with_token(body["access_token"].as_str().unwrap()),
-        body,
-    )
-}
 
 /// The code in the newest email of a kind to an address.
 async fn emailed_code(app: &TestApp, to: &str, kind: &str) -> String {
@@ -78,7 +61,7 @@ fn body(value: Value) -> impl FnOnce(reqwest::RequestBuilder) -> reqwest::Reques
 #[tokio::test]
 async fn the_profile_is_read_changed_cleared_and_validated() {
     let app = gym_app().await;
-    let (ana, _) = register(&app, "ana@example.com").await;
+    let (ana, _) = app.signup_with_email("ana@example.com").await;
     let me: Value = ana.get("/api/v1/me").await.assert_status(200).json();
     assert_eq!(me["locale"], "en");
     assert_eq!(me["units"], "metric");
@@ -140,7 +123,7 @@ async fn the_profile_is_read_changed_cleared_and_validated() {
 #[tokio::test]
 async fn an_email_is_confirmed_once_with_the_emailed_code() {
     let app = gym_app().await;
-    let (ana, _) = register(&app, "confirm@example.com").await;
+    let (ana, _) = app.signup_with_email("confirm@example.com").await;
     ana.send(Method::POST, "/api/v1/me/email-verification", |r| r)
         .await
         .assert_status(202);
@@ -165,7 +148,7 @@ async fn an_email_is_confirmed_once_with_the_emailed_code() {
 #[tokio::test]
 async fn a_password_reset_changes_the_password_once_and_signs_out_everywhere() {
     let app = gym_app().await;
-    let (_, registration) = register(&app, "reset@example.com").await;
+    let (_, registration) = app.signup_with_email("reset@example.com").await;
     app.anonymous()
         .post(
             "/api/v1/auth/password-reset",
@@ -234,7 +217,7 @@ async fn a_password_reset_changes_the_password_once_and_signs_out_everywhere() {
 #[tokio::test]
 async fn changing_the_password_needs_the_current_one_and_signs_out_other_sessions() {
     let app = gym_app().await;
-    let (ana, first) = register(&app, "change@example.com").await;
+    let (ana, first) = app.signup_with_email("change@example.com").await;
     let other: Value = login(&app, "change@example.com", PASSWORD)
         .await
         .assert_status(200)
@@ -280,8 +263,8 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_other_session
 #[tokio::test]
 async fn an_email_change_takes_effect_when_the_new_address_confirms_it() {
     let app = gym_app().await;
-    let (ana, _) = register(&app, "old@example.com").await;
-    register(&app, "taken@example.com").await;
+    let (ana, _) = app.signup_with_email("old@example.com").await;
+    app.signup_with_email("taken@example.com").await;
     ana.post(
         "/api/v1/me/email",
         json!({ "new_email": "new@example.com", "password": "wrong-password" }),
@@ -329,7 +312,7 @@ async fn deleting_an_account_erases_it_but_owners_hand_over_first() {
     let owner = app.signup().await;
     let gym = owner.create_gym().await;
     let owner = owner.in_tenant(&gym);
-    let (member, _) = register(&app, "leaving@example.com").await;
+    let (member, _) = app.signup_with_email("leaving@example.com").await;
     let me: Value = member.get("/api/v1/me").await.json();
     app.add_membership(&gym, me["id"].as_str().unwrap(), Role::Member)
         .await;
@@ -379,7 +362,7 @@ async fn deleting_an_account_erases_it_but_owners_hand_over_first() {
             .any(|e| e["action"] == "auth.account_deleted")
     );
     // The address is free again.
-    register(&app, "leaving@example.com").await;
+    app.signup_with_email("leaving@example.com").await;
 }
 
 #[tokio::test]
@@ -388,7 +371,7 @@ async fn sign_ins_are_audited_in_every_tenant_of_the_account() {
     let owner = app.signup().await;
     let gym = owner.create_gym().await;
     let owner = owner.in_tenant(&gym);
-    let (_, _) = register(&app, "audited@example.com").await;
+    let (_, _) = app.signup_with_email("audited@example.com").await;
     owner
         .post(
             "/api/v1/members",

@@ -53,16 +53,6 @@ async fn membership_of(owner: &Actor<'_>, account: &str) -> String {
         .unwrap()
 }
 
-async fn register(app: &TestApp, email: &str) {
-    app.anonymous()
-        .post(
-            "/api/v1/auth/register",
-            json!({ "email": email, "password": PASSWORD, "full_name": email }),
-        )
-        .await
-        .assert_status(201);
-}
-
 /// Runs one row in a fresh gym. Per cell, `{victim}` is another member's membership id,
 /// `{invitation}` a pending invitation and `{email}` a registered account outside the gym.
 async fn run_gym_row(app: &TestApp, row: &Row) {
@@ -104,7 +94,7 @@ async fn run_gym_row(app: &TestApp, row: &Row) {
             let text = value.to_string();
             if text.contains("{email}") {
                 let email = format!("{}@example.com", uuid::Uuid::now_v7().simple());
-                register(app, &email).await;
+                app.signup_with_email(&email).await;
                 *value = serde_json::from_str(&text.replace("{email}", &email)).unwrap();
             }
             if text.contains("{victim}") {

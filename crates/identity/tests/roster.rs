@@ -36,20 +36,6 @@ fn patch(body: Value) -> impl FnOnce(reqwest::RequestBuilder) -> reqwest::Reques
     move |r| r.json(&body)
 }
 
-async fn signup_as<'a>(app: &'a TestApp, email: &str) -> Actor<'a> {
-    let body: Value = app
-        .anonymous()
-        .post(
-            "/api/v1/auth/register",
-            json!({ "email": email, "password": PASSWORD, "full_name": email }),
-        )
-        .await
-        .assert_status(201)
-        .json();
-    app.anonymous()
-        .with_token(body["access_token"].as_str().unwrap())
-}
-
 /// The token of the newest invitation email in the outbox.
 async fn invitation_token(app: &TestApp, email: &str) -> String {
     use palestra_core::entities::outbox;
@@ -77,7 +63,9 @@ async fn staff_see_the_roster_filtered_and_searched_and_members_do_not() {
     let trainer = app.signup_in(&gym, Role::Trainer).await;
     let member = app.signup_in(&gym, Role::Member).await;
     for name in ["Zoe", "Yara", "Xavi", "Under_Score"] {
-        let person = signup_as(&app, &format!("{}@example.com", name.to_lowercase())).await;
+        let (person, _) = app
+            .signup_with_email(&format!("{}@example.com", name.to_lowercase()))
+            .await;
         app.add_membership(&gym, person_id(&person).await.as_str(), Role::Member)
             .await;
     }
@@ -140,8 +128,8 @@ async fn adding_people_follows_the_rules() {
     let gym = owner.create_gym().await;
     let owner = owner.in_tenant(&gym);
     let admin = app.signup_in(&gym, Role::Admin).await;
-    signup_as(&app, "newbie@example.com").await;
-    signup_as(&app, "coach@example.com").await;
+    app.signup_with_email("newbie@example.com").await;
+    app.signup_with_email("coach@example.com").await;
 
     let added = owner
         .post(
@@ -479,14 +467,14 @@ async fn an_invitation_is_accepted_once_by_the_invited_account() {
     assert_eq!(invitation["status"], "pending");
     let token = invitation_token(&app, "Invitee@Example.com").await;
 
-    let someone_else = signup_as(&app, "someone@example.com").await;
+    let someone_else = app.signup_with_email("someone@example.com").await.0;
     let problem = someone_else
         .post("/api/v1/invitations/accept", json!({ "token": token }))
         .await
         .assert_problem(403);
     assert_eq!(problem.code, "invitations.wrong_account");
 
-    let invitee = signup_as(&app, "invitee@example.com").await;
+    let invitee = app.signup_with_email("invitee@example.com").await.0;
     let accepts = (0..5).map(|_| {
         let invitee = invitee.clone();
         let token = token.clone();
@@ -530,7 +518,7 @@ async fn revoked_and_expired_invitations_cannot_be_accepted() {
     let owner = app.signup().await;
     let gym = owner.create_gym().await;
     let owner = owner.in_tenant(&gym);
-    let invitee = signup_as(&app, "late@example.com").await;
+    let invitee = app.signup_with_email("late@example.com").await.0;
     let first: Value = owner
         .post(
             "/api/v1/invitations",

@@ -188,21 +188,28 @@ impl TestApp {
     /// Registers a new account through the API and returns it signed in.
     pub async fn signup(&self) -> Actor<'_> {
         let email = format!("{}@example.com", uuid::Uuid::now_v7().simple());
-        let response = self
+        self.signup_with_email(&email).await.0
+    }
+
+    /// Registers an account with this email through the API; returns it signed in, and the
+    /// registration's body (tokens and account).
+    pub async fn signup_with_email(&self, email: &str) -> (Actor<'_>, Value) {
+        let body: Value = self
             .anonymous()
             .post(
                 "/api/v1/auth/register",
                 json!({ "email": email, "password": PASSWORD, "full_name": "Test Person" }),
             )
             .await
-            .assert_status(201);
-        let body: Value = response.json();
-        Actor {
+            .assert_status(201)
+            .json();
+        let actor = Actor {
             app: self,
             token: body["access_token"].as_str().map(str::to_owned),
             tenant: None,
             account: body["account"]["id"].as_str().map(str::to_owned),
-        }
+        };
+        (actor, body)
     }
 
     /// Registers a new account and gives it a role in a tenant (a fixture written to the database
