@@ -3,8 +3,11 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod health;
 mod identity;
 mod notifications;
+mod schedule;
+mod trainer;
 
 /// Runs every migration of the workspace in order.
 pub struct Migrator;
@@ -14,6 +17,9 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         let mut migrations = identity::migrations();
         migrations.extend(notifications::migrations());
+        migrations.extend(schedule::migrations());
+        migrations.extend(health::migrations());
+        migrations.extend(trainer::migrations());
         migrations
     }
 }

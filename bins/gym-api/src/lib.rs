@@ -18,5 +18,9 @@ pub fn modules() -> Modules {
     modules.extend(palestra_identity::gym_modules());
     #[cfg(feature = "notifications")]
     modules.extend(palestra_notifications::modules());
+    #[cfg(feature = "schedule")]
+    modules.extend(palestra_schedule::modules());
+    #[cfg(feature = "health")]
+    modules.extend(palestra_health::modules());
     modules
 }

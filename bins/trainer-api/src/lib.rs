@@ -18,5 +18,9 @@ pub fn modules() -> Modules {
     modules.extend(palestra_identity::trainer_modules());
     #[cfg(feature = "notifications")]
     modules.extend(palestra_notifications::modules());
+    #[cfg(feature = "trainer")]
+    modules.extend(palestra_trainer::modules());
+    #[cfg(feature = "health")]
+    modules.extend(palestra_health::modules());
     modules
 }

@@ -127,7 +127,7 @@ const GYM_MODULES: &[CatalogModule] = &[
         true,
     ),
     module(
-        "health",
+        "progress",
         "Progress",
         "Body measurements, goals and progress photos.",
         true,

@@ -54,7 +54,7 @@ async fn a_gym_owner_signs_up_with_the_gym_its_slug_and_default_modules() {
         .filter(|m| m["active"] == true)
         .map(|m| m["key"].as_str().unwrap())
         .collect();
-    assert_eq!(active, ["schedule", "billing", "notifications", "health"]);
+    assert_eq!(active, ["schedule", "billing", "notifications", "progress"]);
 
     // Same name, another gym: another slug.
     let second: Value = app
