@@ -41,4 +41,17 @@ impl AppContext {
     pub async fn rate_limit(&self, rule: &Rule, subject: &str) -> Result<(), ApiError> {
         limits::enforce(self.limiter.as_ref(), rule, subject).await
     }
+
+    /// Asks every mounted module whether `account` may take a place in `tenant`; the first
+    /// refusal wins.
+    pub async fn check_booking_allowed(
+        &self,
+        tenant: crate::ids::TenantId,
+        account: crate::ids::AccountId,
+    ) -> Result<(), ApiError> {
+        for module in self.modules.iter() {
+            module.check_booking_allowed(&self.db, tenant, account).await?;
+        }
+        Ok(())
+    }
 }

@@ -58,4 +58,27 @@ pub trait Module: Send + Sync + 'static {
     ) -> Result<Vec<String>, crate::ApiError> {
         Ok(Vec::new())
     }
+
+    /// Creates this module's defaults for a tenant that is being created (a gym's opening
+    /// hours, say), inside the creation's transaction. `time_zone` is the tenant's IANA zone.
+    async fn tenant_created(
+        &self,
+        _txn: &sea_orm::DatabaseTransaction,
+        _tenant: crate::ids::TenantId,
+        _time_zone: &str,
+    ) -> Result<(), sea_orm::DbErr> {
+        Ok(())
+    }
+
+    /// Whether this module lets `account` take a place (book a class, an appointment) in
+    /// `tenant`. An error refuses the booking with its problem (billing will answer 402-style
+    /// "no active membership" here); `Ok` lets it through. Every module is asked, in order.
+    async fn check_booking_allowed(
+        &self,
+        _db: &sea_orm::DatabaseConnection,
+        _tenant: crate::ids::TenantId,
+        _account: crate::ids::AccountId,
+    ) -> Result<(), crate::ApiError> {
+        Ok(())
+    }
 }

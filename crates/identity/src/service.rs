@@ -295,7 +295,7 @@ where
 /// Creates a tenant with its owner and the product's default modules, inside a transaction.
 /// A gym gets a unique slug; losing a race for it is a `SLUG_TAKEN` conflict to retry.
 pub(crate) async fn insert_tenant_with_owner(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     ctx: &AppContext,
     mut row: tenant::ActiveModel,
     owner: AccountId,
@@ -324,6 +324,11 @@ pub(crate) async fn insert_tenant_with_owner(
         json!({ "kind": tenant.kind, "owner_account_id": owner }),
     )
     .await?;
+    for module in ctx.modules.iter() {
+        module
+            .tenant_created(txn, tenant_id, &tenant.time_zone)
+            .await?;
+    }
     Ok(tenant)
 }
 
