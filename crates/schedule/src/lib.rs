@@ -1,6 +1,14 @@
-//! Gym scheduling: the gym's opening hours, its classes and their sessions, and members' places in them.
+//! Gym scheduling: class categories and classes, one-off and recurring sessions in the gym's
+//! wall time, booking with capacity enforced by the database, the waitlist, attendance and the
+//! gym's booking rules. Opening hours, check-in, calendar feeds, reminders and people views
+//! live here too, in their own files. Payments for bookings belong to billing, not here.
 
+pub mod entities;
+pub mod error;
+pub mod ids;
+pub mod repo;
 pub mod routes;
+pub mod settings;
 
 use std::sync::Arc;
 

@@ -2,6 +2,22 @@
 
 use sea_orm_migration::MigrationTrait;
 
+mod m20261126_000020_schedule_create_categories;
+mod m20261126_000021_schedule_create_classes;
+mod m20261126_000022_schedule_create_series;
+mod m20261126_000023_schedule_create_sessions;
+mod m20261126_000024_schedule_create_bookings;
+mod m20261126_000025_schedule_create_waitlist;
+mod m20261126_000026_schedule_create_settings;
+
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-    vec![]
+    vec![
+        Box::new(m20261126_000020_schedule_create_categories::Migration),
+        Box::new(m20261126_000021_schedule_create_classes::Migration),
+        Box::new(m20261126_000022_schedule_create_series::Migration),
+        Box::new(m20261126_000023_schedule_create_sessions::Migration),
+        Box::new(m20261126_000024_schedule_create_bookings::Migration),
+        Box::new(m20261126_000025_schedule_create_waitlist::Migration),
+        Box::new(m20261126_000026_schedule_create_settings::Migration),
+    ]
 }

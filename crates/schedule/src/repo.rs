@@ -1,0 +1,352 @@
+//! The schedule's queries: free functions taking a connection (or transaction) and the tenant.
+//!
+//! The place-moving functions are conditional updates: they change a row only when the
+//! invariant still holds, and say whether they did, so concurrent requests can never push a
+//! session past its capacity or change a booking twice. Other parts of the module (check-in,
+//! people views, reminders) reuse these.
+
+use chrono::{DateTime, Utc};
+use palestra_core::ids::{AccountId, TenantId};
+use palestra_core::scope::scoped;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, SqlErr,
+};
+
+use crate::entities::{booking, class, session, waitlist_entry};
+use crate::ids::{BookingId, ClassSessionId};
+
+/// Whether an error is a unique index refusing a row.
+pub fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// A session of the gym.
+pub async fn find_session(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: ClassSessionId,
+) -> Result<Option<session::Model>, DbErr> {
+    scoped::<session::Entity>(tenant)
+        .filter(session::Column::Id.eq(id.uuid()))
+        .one(db)
+        .await
+}
+
+/// A session of the gym with its class, in one query.
+pub async fn find_session_with_class(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: ClassSessionId,
+) -> Result<Option<(session::Model, class::Model)>, DbErr> {
+    let row = scoped::<session::Entity>(tenant)
+        .filter(session::Column::Id.eq(id.uuid()))
+        .find_also_related(class::Entity)
+        .one(db)
+        .await?;
+    Ok(row.and_then(|(s, c)| c.map(|c| (s, c))))
+}
+
+/// A member's bookings with their sessions, in one query: those whose session starts in
+/// `[from, to)`, with one of `statuses` (all when empty), soonest first, at most `limit`.
+pub async fn member_bookings(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    account: AccountId,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    statuses: &[&str],
+    limit: u64,
+) -> Result<Vec<(booking::Model, session::Model)>, DbErr> {
+    let mut query = scoped::<booking::Entity>(tenant)
+        .filter(booking::Column::AccountId.eq(account.uuid()))
+        .find_also_related(session::Entity);
+    if let Some(from) = from {
+        query = query.filter(session::Column::StartsAt.gte(from));
+    }
+    if let Some(to) = to {
+        query = query.filter(session::Column::StartsAt.lt(to));
+    }
+    if !statuses.is_empty() {
+        query = query.filter(booking::Column::Status.is_in(statuses.iter().copied()));
+    }
+    let rows = query
+        .order_by_asc(session::Column::StartsAt)
+        .order_by_asc(booking::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(b, s)| s.map(|s| (b, s)))
+        .collect())
+}
+
+/// The member's active booking (booked, attended or no-show) of a session, if any.
+pub async fn active_booking(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    session: ClassSessionId,
+    account: AccountId,
+) -> Result<Option<booking::Model>, DbErr> {
+    scoped::<booking::Entity>(tenant)
+        .filter(booking::Column::SessionId.eq(session.uuid()))
+        .filter(booking::Column::AccountId.eq(account.uuid()))
+        .filter(booking::Column::Status.is_in(booking::ACTIVE_STATUSES))
+        .one(db)
+        .await
+}
+
+/// A booking of the gym.
+pub async fn find_booking(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: BookingId,
+) -> Result<Option<booking::Model>, DbErr> {
+    scoped::<booking::Entity>(tenant)
+        .filter(booking::Column::Id.eq(id.uuid()))
+        .one(db)
+        .await
+}
+
+/// Takes one place in a scheduled session if one is left: `booked_count + 1` where
+/// `booked_count < capacity`. `false` when the session is full or cancelled.
+pub async fn take_place(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    session: ClassSessionId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = session::Entity::update_many()
+        .col_expr(
+            session::Column::BookedCount,
+            Expr::col(session::Column::BookedCount).add(1),
+        )
+        .col_expr(session::Column::UpdatedAt, Expr::value(now))
+        .filter(session::Column::TenantId.eq(tenant.uuid()))
+        .filter(session::Column::Id.eq(session.uuid()))
+        .filter(session::Column::Status.eq(session::STATUS_SCHEDULED))
+        .filter(Expr::col(session::Column::BookedCount).lt(Expr::col(session::Column::Capacity)))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Gives one place back (`booked_count - 1`, never below zero). On Postgres this also locks
+/// the session row until the transaction ends, which orders the waitlist promotions that follow.
+pub async fn release_place(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    session: ClassSessionId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = session::Entity::update_many()
+        .col_expr(
+            session::Column::BookedCount,
+            Expr::col(session::Column::BookedCount).sub(1),
+        )
+        .col_expr(session::Column::UpdatedAt, Expr::value(now))
+        .filter(session::Column::TenantId.eq(tenant.uuid()))
+        .filter(session::Column::Id.eq(session.uuid()))
+        .filter(session::Column::BookedCount.gt(0))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// What a new booking row says.
+#[derive(Debug, Clone, Copy)]
+pub struct NewBooking {
+    /// The session.
+    pub session: ClassSessionId,
+    /// The member.
+    pub account: AccountId,
+    /// Who made it.
+    pub booked_by: AccountId,
+    /// Taken at the door.
+    pub walk_in: bool,
+    /// `booked` or, for a walk-in, `attended`.
+    pub status: &'static str,
+}
+
+/// Writes a booking row (the place must already be taken with [`take_place`]). A second active
+/// booking of the member for the session is refused by the unique index
+/// ([`is_unique_violation`]).
+pub async fn insert_booking(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    new: NewBooking,
+    now: DateTime<Utc>,
+) -> Result<booking::Model, DbErr> {
+    let attended = new.status == booking::STATUS_ATTENDED;
+    let row = booking::Model {
+        id: BookingId::new().uuid(),
+        tenant_id: tenant.uuid(),
+        session_id: new.session.uuid(),
+        account_id: new.account.uuid(),
+        status: new.status.to_owned(),
+        booked_by: new.booked_by.uuid(),
+        walk_in: new.walk_in,
+        created_at: now,
+        updated_at: now,
+        cancelled_at: None,
+        cancelled_by: None,
+        attendance_marked_at: attended.then_some(now),
+        attendance_marked_by: attended.then_some(new.booked_by.uuid()),
+    };
+    booking::Entity::insert(booking::ActiveModel {
+        id: Set(row.id),
+        tenant_id: Set(row.tenant_id),
+        session_id: Set(row.session_id),
+        account_id: Set(row.account_id),
+        status: Set(row.status.clone()),
+        booked_by: Set(row.booked_by),
+        walk_in: Set(row.walk_in),
+        created_at: Set(row.created_at),
+        updated_at: Set(row.updated_at),
+        cancelled_at: Set(None),
+        cancelled_by: Set(None),
+        attendance_marked_at: Set(row.attendance_marked_at),
+        attendance_marked_by: Set(row.attendance_marked_by),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(row)
+}
+
+/// A walk-in: takes a place only if capacity allows and records the member as attended, in
+/// the caller's transaction (start it with `palestra_core::db::begin_write`). `None` when the
+/// session is full or cancelled; a member who already holds a place is refused by the unique
+/// index (roll the transaction back).
+pub async fn insert_walk_in(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    session: ClassSessionId,
+    account: AccountId,
+    by: AccountId,
+    now: DateTime<Utc>,
+) -> Result<Option<booking::Model>, DbErr> {
+    if !take_place(db, tenant, session, now).await? {
+        return Ok(None);
+    }
+    insert_booking(
+        db,
+        tenant,
+        NewBooking {
+            session,
+            account,
+            booked_by: by,
+            walk_in: true,
+            status: booking::STATUS_ATTENDED,
+        },
+        now,
+    )
+    .await
+    .map(Some)
+}
+
+/// Marks a booking attended or no-show, from any active status (a mistaken mark can be
+/// corrected). The place stays taken. `false` when the booking is not active.
+pub async fn mark_attendance(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    booking: BookingId,
+    status: &'static str,
+    by: AccountId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = booking::Entity::update_many()
+        .col_expr(booking::Column::Status, Expr::value(status))
+        .col_expr(booking::Column::AttendanceMarkedAt, Expr::value(now))
+        .col_expr(booking::Column::AttendanceMarkedBy, Expr::value(by.uuid()))
+        .col_expr(booking::Column::UpdatedAt, Expr::value(now))
+        .filter(booking::Column::TenantId.eq(tenant.uuid()))
+        .filter(booking::Column::Id.eq(booking.uuid()))
+        .filter(booking::Column::Status.is_in(booking::ACTIVE_STATUSES))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Marks a booking attended (check-in).
+pub async fn mark_attended(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    booking: BookingId,
+    by: AccountId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    mark_attendance(db, tenant, booking, booking::STATUS_ATTENDED, by, now).await
+}
+
+/// Ends a booked place: `booked` → `cancelled` or `late_cancelled`. `false` when the booking
+/// was not `booked` any more (cancelled meanwhile, or attendance already marked).
+pub async fn cancel_booking_row(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    booking: BookingId,
+    status: &'static str,
+    by: AccountId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = booking::Entity::update_many()
+        .col_expr(booking::Column::Status, Expr::value(status))
+        .col_expr(booking::Column::CancelledAt, Expr::value(now))
+        .col_expr(booking::Column::CancelledBy, Expr::value(by.uuid()))
+        .col_expr(booking::Column::UpdatedAt, Expr::value(now))
+        .filter(booking::Column::TenantId.eq(tenant.uuid()))
+        .filter(booking::Column::Id.eq(booking.uuid()))
+        .filter(booking::Column::Status.eq(booking::STATUS_BOOKED))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// The member's waiting entry for a session, if any.
+pub async fn waiting_entry(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    session: ClassSessionId,
+    account: AccountId,
+) -> Result<Option<waitlist_entry::Model>, DbErr> {
+    scoped::<waitlist_entry::Entity>(tenant)
+        .filter(waitlist_entry::Column::SessionId.eq(session.uuid()))
+        .filter(waitlist_entry::Column::AccountId.eq(account.uuid()))
+        .filter(waitlist_entry::Column::Status.eq(waitlist_entry::STATUS_WAITING))
+        .one(db)
+        .await
+}
+
+/// The first `limit` people waiting for a session, in line order.
+pub async fn waiting_line(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    session: ClassSessionId,
+    limit: u64,
+) -> Result<Vec<waitlist_entry::Model>, DbErr> {
+    scoped::<waitlist_entry::Entity>(tenant)
+        .filter(waitlist_entry::Column::SessionId.eq(session.uuid()))
+        .filter(waitlist_entry::Column::Status.eq(waitlist_entry::STATUS_WAITING))
+        .order_by_asc(waitlist_entry::Column::Position)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// How many wait ahead of a position (1 = next in line).
+pub async fn place_in_line(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    session: ClassSessionId,
+    position: i32,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    let ahead = scoped::<waitlist_entry::Entity>(tenant)
+        .filter(waitlist_entry::Column::SessionId.eq(session.uuid()))
+        .filter(waitlist_entry::Column::Status.eq(waitlist_entry::STATUS_WAITING))
+        .filter(waitlist_entry::Column::Position.lt(position))
+        .count(db)
+        .await?;
+    Ok(ahead + 1)
+}
