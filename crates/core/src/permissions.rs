@@ -24,6 +24,15 @@ pub const GRANTS: &[(&str, &[Role])] = &[
     ("identity.ownership.transfer", OWNER),
     ("identity.membership.leave", ALL),
     ("identity.audit.read", MANAGERS),
+    // schedule
+    ("schedule.classes.read", ALL),
+    ("schedule.classes.manage", MANAGERS),
+    ("schedule.sessions.manage", MANAGERS),
+    ("schedule.bookings.book", ALL),
+    ("schedule.bookings.manage", STAFF),
+    ("schedule.attendance.manage", STAFF),
+    ("schedule.settings.read", ALL),
+    ("schedule.settings.manage", MANAGERS),
 ];
 
 /// Whether a role holds a permission.
