@@ -33,6 +33,17 @@ pub const GRANTS: &[(&str, &[Role])] = &[
     ("schedule.attendance.manage", STAFF),
     ("schedule.settings.read", ALL),
     ("schedule.settings.manage", MANAGERS),
+    // schedule (hours, check-in, calendar, views, dashboard)
+    ("schedule.hours.read", ALL),
+    ("schedule.hours.manage", MANAGERS),
+    ("schedule.check_in.own_code", ALL),
+    ("schedule.check_in.scan", STAFF),
+    ("schedule.calendar.subscribe", ALL),
+    ("schedule.history.read", ALL),
+    ("schedule.participants.read", STAFF),
+    ("schedule.day_sheet.read", STAFF),
+    ("schedule.trainer_sessions.read", STAFF),
+    ("schedule.dashboard.read", MANAGERS),
 ];
 
 /// Whether a role holds a permission.
