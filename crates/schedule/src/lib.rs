@@ -6,6 +6,7 @@
 pub mod entities;
 pub mod error;
 pub mod ids;
+pub mod recurrence;
 pub mod repo;
 pub mod routes;
 pub mod settings;
