@@ -78,6 +78,28 @@ pub enum ScheduleError {
     /// The series is cancelled.
     #[error("This series is cancelled.")]
     SeriesCancelled,
+    // Opening hours, check-in and calendar feeds.
+    /// No such special day in this gym.
+    #[error("No such special day in this gym.")]
+    SpecialDayNotFound,
+    /// Another special day has this date.
+    #[error("This date already has a special day; change that one instead.")]
+    SpecialDayExists,
+    /// A check-in code that this server did not sign (or not for this gym).
+    #[error("This check-in code is not valid here.")]
+    CheckInCodeInvalid,
+    /// A check-in code replaced by a newer one.
+    #[error("This check-in code was replaced by a newer one; show the current code.")]
+    CheckInCodeRevoked,
+    /// No session of the member to check in to.
+    #[error("No booked session of this member starts around now; name the session to take a walk-in place.")]
+    NothingToCheckIn,
+    /// The member was checked in already.
+    #[error("This member is already checked in to this session.")]
+    AlreadyCheckedIn,
+    /// An unknown or rotated calendar feed.
+    #[error("No such calendar feed.")]
+    CalendarFeedNotFound,
 }
 
 impl DomainError for ScheduleError {
@@ -106,6 +128,11 @@ impl DomainError for ScheduleError {
             | Self::AlreadyWaitlisted
             | Self::CapacityBelowBooked(_)
             | Self::SeriesCancelled => StatusCode::CONFLICT,
+            Self::SpecialDayNotFound | Self::NothingToCheckIn | Self::CalendarFeedNotFound => {
+                StatusCode::NOT_FOUND
+            }
+            Self::SpecialDayExists | Self::AlreadyCheckedIn => StatusCode::CONFLICT,
+            Self::CheckInCodeInvalid | Self::CheckInCodeRevoked => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -134,6 +161,13 @@ impl DomainError for ScheduleError {
             Self::CapacityBelowBooked(_) => "schedule.capacity_below_booked",
             Self::StartsInPast => "schedule.starts_in_past",
             Self::SeriesCancelled => "schedule.series_cancelled",
+            Self::SpecialDayNotFound => "schedule.special_day_not_found",
+            Self::SpecialDayExists => "schedule.special_day_exists",
+            Self::CheckInCodeInvalid => "schedule.check_in_code_invalid",
+            Self::CheckInCodeRevoked => "schedule.check_in_code_revoked",
+            Self::NothingToCheckIn => "schedule.nothing_to_check_in",
+            Self::AlreadyCheckedIn => "schedule.already_checked_in",
+            Self::CalendarFeedNotFound => "schedule.calendar_feed_not_found",
         }
     }
 
@@ -149,6 +183,10 @@ impl DomainError for ScheduleError {
             Self::ClassInactive | Self::TrainerNotEligible | Self::StartsInPast => {
                 "Invalid schedule"
             }
+            Self::SpecialDayNotFound | Self::NothingToCheckIn | Self::CalendarFeedNotFound => {
+                "Not found"
+            }
+            Self::CheckInCodeInvalid | Self::CheckInCodeRevoked => "Check-in code refused",
             Self::SessionFull => "Session full",
             Self::BookingWindowClosed(_) => "Booking not open yet",
             _ => "Conflict",

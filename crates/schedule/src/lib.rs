@@ -5,6 +5,7 @@
 
 pub mod entities;
 pub mod error;
+pub mod hours;
 pub mod ids;
 pub mod recurrence;
 pub mod repo;
@@ -37,5 +38,18 @@ impl Module for Schedule {
 
     fn configure(&self, cfg: &mut ServiceConfig<'_>) {
         routes::configure(cfg);
+    }
+
+    /// A new gym opens with the default weekly hours (weekdays 06:00–22:00, Saturday
+    /// 08:00–20:00, Sunday 09:00–14:00), which its managers then adjust.
+    async fn tenant_created(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        tenant: palestra_core::ids::TenantId,
+        _time_zone: &str,
+    ) -> Result<(), sea_orm::DbErr> {
+        hours::save_weekly(txn, tenant, hours::WeeklyHours::default_template(), chrono::Utc::now())
+            .await
+            .map(|_| ())
     }
 }

@@ -9,6 +9,11 @@ mod m20261126_000023_schedule_create_sessions;
 mod m20261126_000024_schedule_create_bookings;
 mod m20261126_000025_schedule_create_waitlist;
 mod m20261126_000026_schedule_create_settings;
+mod m20261126_000040_schedule_create_opening_hours;
+mod m20261126_000041_schedule_create_special_days;
+mod m20261126_000042_schedule_create_check_in_codes;
+mod m20261126_000043_schedule_create_calendar_feeds;
+mod m20261126_000044_schedule_create_reminders;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -19,5 +24,10 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261126_000024_schedule_create_bookings::Migration),
         Box::new(m20261126_000025_schedule_create_waitlist::Migration),
         Box::new(m20261126_000026_schedule_create_settings::Migration),
+        Box::new(m20261126_000040_schedule_create_opening_hours::Migration),
+        Box::new(m20261126_000041_schedule_create_special_days::Migration),
+        Box::new(m20261126_000042_schedule_create_check_in_codes::Migration),
+        Box::new(m20261126_000043_schedule_create_calendar_feeds::Migration),
+        Box::new(m20261126_000044_schedule_create_reminders::Migration),
     ]
 }
