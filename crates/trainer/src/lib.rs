@@ -1,5 +1,7 @@
 //! The personal trainer's business: clients, working hours, appointments, session credits and the dashboard.
 
+pub mod credits;
+pub mod entities;
 pub mod routes;
 
 use std::sync::Arc;

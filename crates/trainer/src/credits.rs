@@ -1,0 +1,693 @@
+//! Session credits: the ledger and the balance it sums to.
+//!
+//! Every movement (grant, consumption, refund, forfeit, expiry, adjustment) is one immutable row
+//! of `trainer_credit_entries`, written in the same transaction as the matching change of the
+//! client's `trainer_credit_balances` row, so the balance is always the ledger's sum. Credits
+//! that leave the balance do so by a conditional update (`balance >= n`) backed by a check
+//! constraint: the balance never goes negative, whatever the concurrency.
+//!
+//! Which credits expire when is kept in lots (one per grant or positive adjustment);
+//! consumption draws from the lots that expire first. Every movement first locks the client's
+//! balance row (an update of it) and expires that client's lots that are past their date, so
+//! what follows sees settled lots and movements of one client never interleave.
+//!
+//! Appointments call [`consume`], [`refund`] and [`forfeit`] inside their own transactions;
+//! this file owns no route (see `packages.rs` and `routes/credits.rs`).
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use chrono::{DateTime, Duration, Utc};
+use palestra_core::ApiError;
+use palestra_core::error::DomainError;
+use palestra_core::ids::{AccountId, TenantId};
+use palestra_core::scope::scoped;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
+};
+use uuid::Uuid;
+
+use crate::entities::{credit_balance, credit_charge, credit_entry, credit_lot, package};
+
+/// What can go wrong with credits.
+#[derive(Debug, thiserror::Error)]
+pub enum CreditError {
+    /// The balance is short.
+    #[error("The client has {balance} credit(s) left; {needed} needed.")]
+    NoCredits {
+        /// What the client has.
+        balance: i64,
+        /// What was asked.
+        needed: i32,
+    },
+    /// No such client in this workspace.
+    #[error("No client of this workspace has this id.")]
+    ClientNotFound,
+    /// No such package in this workspace.
+    #[error("No such package in this workspace.")]
+    PackageNotFound,
+    /// Packages that are switched off cannot be granted.
+    #[error("This package is inactive; activate it before granting it.")]
+    PackageInactive,
+}
+
+impl DomainError for CreditError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::NoCredits { .. } | Self::PackageInactive => StatusCode::CONFLICT,
+            Self::ClientNotFound | Self::PackageNotFound => StatusCode::NOT_FOUND,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NoCredits { .. } => "trainer.no_credits",
+            Self::ClientNotFound => "trainer.client_not_found",
+            Self::PackageNotFound => "trainer.package_not_found",
+            Self::PackageInactive => "trainer.package_inactive",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::NoCredits { .. } => "Not enough credits",
+            Self::ClientNotFound => "Client not found",
+            Self::PackageNotFound => "Package not found",
+            Self::PackageInactive => "Package inactive",
+        }
+    }
+}
+
+impl From<CreditError> for ApiError {
+    fn from(error: CreditError) -> Self {
+        let extra = match &error {
+            CreditError::NoCredits { balance, needed } => Some((*balance, *needed)),
+            _ => None,
+        };
+        let api = error.into_api_error();
+        match extra {
+            Some((balance, needed)) => api
+                .with_extension("balance", serde_json::json!(balance))
+                .with_extension("needed", serde_json::json!(needed)),
+            None => api,
+        }
+    }
+}
+
+fn broken(what: String) -> DbErr {
+    DbErr::Custom(format!("credit ledger out of step: {what}"))
+}
+
+/// Makes sure the client has a balance row, locks it for the rest of the transaction (an
+/// update takes the row lock on Postgres; SQLite write transactions hold the database), and
+/// expires the client's lots that are past their date. Returns the balance then.
+async fn lock_client(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    client: AccountId,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    credit_balance::Entity::insert(credit_balance::ActiveModel {
+        tenant_id: Set(tenant.uuid()),
+        account_id: Set(client.uuid()),
+        balance: Set(0),
+        updated_at: Set(now),
+    })
+    .on_conflict_do_nothing()
+    .exec_without_returning(txn)
+    .await?;
+    credit_balance::Entity::update_many()
+        .col_expr(credit_balance::Column::UpdatedAt, Expr::value(now))
+        .filter(credit_balance::Column::TenantId.eq(tenant.uuid()))
+        .filter(credit_balance::Column::AccountId.eq(client.uuid()))
+        .exec(txn)
+        .await?;
+    let due = scoped::<credit_lot::Entity>(tenant)
+        .filter(credit_lot::Column::AccountId.eq(client.uuid()))
+        .filter(credit_lot::Column::ExpiredAt.is_null())
+        .filter(credit_lot::Column::ExpiresAt.lte(now))
+        .all(txn)
+        .await?;
+    for lot in due {
+        expire_lot(txn, &lot, now).await?;
+    }
+    let row = scoped::<credit_balance::Entity>(tenant)
+        .filter(credit_balance::Column::AccountId.eq(client.uuid()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| broken(format!("no balance row for {client}")))?;
+    Ok(row.balance)
+}
+
+/// Empties one lot past its date, once: the conditional update on `expired_at` is the claim.
+async fn expire_lot(
+    txn: &DatabaseTransaction,
+    lot: &credit_lot::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let claimed = credit_lot::Entity::update_many()
+        .col_expr(credit_lot::Column::Remaining, Expr::value(0))
+        .col_expr(credit_lot::Column::ExpiredAt, Expr::value(now))
+        .filter(credit_lot::Column::Id.eq(lot.id))
+        .filter(credit_lot::Column::ExpiredAt.is_null())
+        .filter(credit_lot::Column::Remaining.eq(lot.remaining))
+        .exec(txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(broken(format!("lot {} changed under its lock", lot.id)));
+    }
+    if lot.remaining > 0 {
+        let tenant = TenantId(lot.tenant_id);
+        let client = AccountId(lot.account_id);
+        if !move_balance(txn, tenant, client, -i64::from(lot.remaining)).await? {
+            return Err(broken(format!(
+                "the balance of {client} is below lot {}",
+                lot.id
+            )));
+        }
+        insert_entry(
+            txn,
+            NewEntry {
+                tenant,
+                client,
+                kind: credit_entry::KIND_EXPIRY,
+                amount: -lot.remaining,
+                lot: Some(lot.id),
+                note: Some("Unused credits expired.".to_owned()),
+                ..NewEntry::default()
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves the balance by `delta`; a decrease only when the balance covers it.
+async fn move_balance(
+    txn: &impl ConnectionTrait,
+    tenant: TenantId,
+    client: AccountId,
+    delta: i64,
+) -> Result<bool, DbErr> {
+    let mut update = credit_balance::Entity::update_many()
+        .col_expr(
+            credit_balance::Column::Balance,
+            Expr::col(credit_balance::Column::Balance).add(delta),
+        )
+        .filter(credit_balance::Column::TenantId.eq(tenant.uuid()))
+        .filter(credit_balance::Column::AccountId.eq(client.uuid()));
+    if delta < 0 {
+        update = update.filter(credit_balance::Column::Balance.gte(-delta));
+    }
+    Ok(update.exec(txn).await?.rows_affected == 1)
+}
+
+#[derive(Default)]
+struct NewEntry {
+    tenant: TenantId,
+    client: AccountId,
+    kind: &'static str,
+    amount: i32,
+    appointment: Option<Uuid>,
+    lot: Option<Uuid>,
+    package: Option<Uuid>,
+    source: Option<&'static str>,
+    expires_at: Option<DateTime<Utc>>,
+    by: Option<AccountId>,
+    note: Option<String>,
+}
+
+async fn insert_entry(
+    txn: &impl ConnectionTrait,
+    entry: NewEntry,
+    now: DateTime<Utc>,
+) -> Result<credit_entry::Model, DbErr> {
+    let row = credit_entry::Model {
+        id: Uuid::now_v7(),
+        tenant_id: entry.tenant.uuid(),
+        account_id: entry.client.uuid(),
+        kind: entry.kind.to_owned(),
+        amount: entry.amount,
+        appointment_id: entry.appointment,
+        lot_id: entry.lot,
+        package_id: entry.package,
+        source: entry.source.map(str::to_owned),
+        expires_at: entry.expires_at,
+        created_by: entry.by.map(AccountId::uuid),
+        note: entry.note,
+        created_at: now,
+    };
+    credit_entry::Entity::insert(credit_entry::ActiveModel::from(row.clone()))
+        .exec_without_returning(txn)
+        .await?;
+    Ok(row)
+}
+
+/// Takes `amount` credits out of the client's open lots, soonest expiry first, writing one
+/// ledger row of `kind` per lot touched. The caller has locked the client and checked the
+/// balance.
+async fn take_from_lots(
+    txn: &DatabaseTransaction,
+    template: NewEntry,
+    amount: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<credit_entry::Model>, DbErr> {
+    let mut lots = scoped::<credit_lot::Entity>(template.tenant)
+        .filter(credit_lot::Column::AccountId.eq(template.client.uuid()))
+        .filter(credit_lot::Column::ExpiredAt.is_null())
+        .filter(credit_lot::Column::Remaining.gt(0))
+        .order_by_asc(credit_lot::Column::Id)
+        .all(txn)
+        .await?;
+    // Soonest expiry first, lots that never expire last, then oldest.
+    lots.sort_by_key(|lot| (lot.expires_at.is_none(), lot.expires_at, lot.id));
+    let mut left = amount;
+    let mut entries = Vec::new();
+    for lot in lots {
+        if left == 0 {
+            break;
+        }
+        let take = std::cmp::min(left, lot.remaining);
+        let taken = credit_lot::Entity::update_many()
+            .col_expr(
+                credit_lot::Column::Remaining,
+                Expr::col(credit_lot::Column::Remaining).sub(take),
+            )
+            .filter(credit_lot::Column::Id.eq(lot.id))
+            .filter(credit_lot::Column::Remaining.gte(take))
+            .exec(txn)
+            .await?;
+        if taken.rows_affected != 1 {
+            return Err(broken(format!("lot {} changed under its lock", lot.id)));
+        }
+        entries.push(
+            insert_entry(
+                txn,
+                NewEntry {
+                    amount: -take,
+                    lot: Some(lot.id),
+                    note: template.note.clone(),
+                    ..template_copy(&template)
+                },
+                now,
+            )
+            .await?,
+        );
+        left -= take;
+    }
+    if left > 0 {
+        return Err(broken(format!(
+            "the lots of {} hold less than the balance",
+            template.client
+        )));
+    }
+    Ok(entries)
+}
+
+fn template_copy(entry: &NewEntry) -> NewEntry {
+    NewEntry {
+        tenant: entry.tenant,
+        client: entry.client,
+        kind: entry.kind,
+        amount: entry.amount,
+        appointment: entry.appointment,
+        lot: entry.lot,
+        package: entry.package,
+        source: entry.source,
+        expires_at: entry.expires_at,
+        by: entry.by,
+        note: entry.note.clone(),
+    }
+}
+
+/// Takes `amount` credits from a locked client, or the 409 `trainer.no_credits` problem.
+async fn debit(
+    txn: &DatabaseTransaction,
+    template: NewEntry,
+    amount: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<credit_entry::Model>, ApiError> {
+    let balance = lock_client(txn, template.tenant, template.client, now).await?;
+    if !move_balance(txn, template.tenant, template.client, -i64::from(amount)).await? {
+        return Err(CreditError::NoCredits {
+            balance,
+            needed: amount,
+        }
+        .into());
+    }
+    Ok(take_from_lots(txn, template, amount, now).await?)
+}
+
+/// Adds a lot of `amount` credits and its ledger row.
+async fn credit(
+    txn: &DatabaseTransaction,
+    template: NewEntry,
+    amount: i32,
+    now: DateTime<Utc>,
+) -> Result<credit_entry::Model, DbErr> {
+    lock_client(txn, template.tenant, template.client, now).await?;
+    let lot = Uuid::now_v7();
+    credit_lot::Entity::insert(credit_lot::ActiveModel {
+        id: Set(lot),
+        tenant_id: Set(template.tenant.uuid()),
+        account_id: Set(template.client.uuid()),
+        package_id: Set(template.package),
+        granted: Set(amount),
+        remaining: Set(amount),
+        expires_at: Set(template.expires_at),
+        expired_at: Set(None),
+        created_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    move_balance(txn, template.tenant, template.client, i64::from(amount)).await?;
+    insert_entry(
+        txn,
+        NewEntry {
+            amount,
+            lot: Some(lot),
+            ..template
+        },
+        now,
+    )
+    .await
+}
+
+/// Consumes `credits` of the client's balance for an appointment, in the caller's transaction:
+/// 409 `trainer.no_credits` when the balance is short (roll the transaction back). Consuming
+/// for an appointment that already consumed does nothing; `credits <= 0` does nothing.
+#[tracing::instrument(skip_all, fields(tenant = %tenant, client = %client, appointment = %appointment))]
+pub async fn consume(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    client: AccountId,
+    appointment: Uuid,
+    credits: i32,
+    by: AccountId,
+) -> Result<(), ApiError> {
+    if credits <= 0 {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let claimed = credit_charge::Entity::insert(credit_charge::ActiveModel {
+        appointment_id: Set(appointment),
+        tenant_id: Set(tenant.uuid()),
+        account_id: Set(client.uuid()),
+        credits: Set(credits),
+        settlement: Set(None),
+        settled_at: Set(None),
+        created_at: Set(now),
+    })
+    .on_conflict_do_nothing()
+    .exec_without_returning(txn)
+    .await?;
+    if !matches!(claimed, TryInsertResult::Inserted(n) if n > 0) {
+        return Ok(());
+    }
+    debit(
+        txn,
+        NewEntry {
+            tenant,
+            client,
+            kind: credit_entry::KIND_CONSUME,
+            appointment: Some(appointment),
+            by: Some(by),
+            ..NewEntry::default()
+        },
+        credits,
+        now,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Settles an appointment's charge once; `None` when it consumed nothing or was settled.
+async fn settle(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    client: AccountId,
+    appointment: Uuid,
+    settlement: &'static str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let updated = credit_charge::Entity::update_many()
+        .col_expr(credit_charge::Column::Settlement, Expr::value(settlement))
+        .col_expr(credit_charge::Column::SettledAt, Expr::value(now))
+        .filter(credit_charge::Column::AppointmentId.eq(appointment))
+        .filter(credit_charge::Column::TenantId.eq(tenant.uuid()))
+        .filter(credit_charge::Column::AccountId.eq(client.uuid()))
+        .filter(credit_charge::Column::Settlement.is_null())
+        .exec(txn)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Gives back what an appointment consumed (a timely cancellation), to the lots it came from.
+/// Credits whose lot expired meanwhile come back and expire again at once (two rows that
+/// cancel out). Idempotent: an appointment is refunded or forfeited once.
+#[tracing::instrument(skip_all, fields(tenant = %tenant, client = %client, appointment = %appointment))]
+pub async fn refund(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    client: AccountId,
+    appointment: Uuid,
+    by: AccountId,
+) -> Result<(), ApiError> {
+    let now = Utc::now();
+    if !settle(
+        txn,
+        tenant,
+        client,
+        appointment,
+        credit_entry::KIND_REFUND,
+        now,
+    )
+    .await?
+    {
+        return Ok(());
+    }
+    lock_client(txn, tenant, client, now).await?;
+    let consumed = scoped::<credit_entry::Entity>(tenant)
+        .filter(credit_entry::Column::AppointmentId.eq(appointment))
+        .filter(credit_entry::Column::Kind.eq(credit_entry::KIND_CONSUME))
+        .all(txn)
+        .await?;
+    let lot_ids: Vec<Uuid> = consumed.iter().filter_map(|e| e.lot_id).collect();
+    let lots: HashMap<Uuid, credit_lot::Model> = scoped::<credit_lot::Entity>(tenant)
+        .filter(credit_lot::Column::Id.is_in(lot_ids))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|lot| (lot.id, lot))
+        .collect();
+    for entry in consumed {
+        let amount = -entry.amount;
+        let Some(lot) = entry.lot_id.and_then(|id| lots.get(&id)) else {
+            return Err(broken(format!("consumption {} has no lot", entry.id)).into());
+        };
+        let template = NewEntry {
+            tenant,
+            client,
+            kind: credit_entry::KIND_REFUND,
+            amount,
+            appointment: Some(appointment),
+            lot: Some(lot.id),
+            by: Some(by),
+            ..NewEntry::default()
+        };
+        insert_entry(txn, template, now).await?;
+        if lot.expired_at.is_some() {
+            insert_entry(
+                txn,
+                NewEntry {
+                    tenant,
+                    client,
+                    kind: credit_entry::KIND_EXPIRY,
+                    amount: -amount,
+                    appointment: Some(appointment),
+                    lot: Some(lot.id),
+                    note: Some("Refunded credits of an expired package.".to_owned()),
+                    ..NewEntry::default()
+                },
+                now,
+            )
+            .await?;
+        } else {
+            credit_lot::Entity::update_many()
+                .col_expr(
+                    credit_lot::Column::Remaining,
+                    Expr::col(credit_lot::Column::Remaining).add(amount),
+                )
+                .filter(credit_lot::Column::Id.eq(lot.id))
+                .exec(txn)
+                .await?;
+            move_balance(txn, tenant, client, i64::from(amount)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Keeps what an appointment consumed (a late cancellation or a no-show, per policy): one
+/// ledger row of amount 0 records the decision. Idempotent, like [`refund`].
+#[tracing::instrument(skip_all, fields(tenant = %tenant, client = %client, appointment = %appointment))]
+pub async fn forfeit(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    client: AccountId,
+    appointment: Uuid,
+    by: AccountId,
+) -> Result<(), ApiError> {
+    let now = Utc::now();
+    if !settle(
+        txn,
+        tenant,
+        client,
+        appointment,
+        credit_entry::KIND_FORFEIT,
+        now,
+    )
+    .await?
+    {
+        return Ok(());
+    }
+    insert_entry(
+        txn,
+        NewEntry {
+            tenant,
+            client,
+            kind: credit_entry::KIND_FORFEIT,
+            amount: 0,
+            appointment: Some(appointment),
+            by: Some(by),
+            ..NewEntry::default()
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The balances of some clients (0 for a client without credits ever), in one query.
+pub async fn balances(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    clients: &[AccountId],
+) -> Result<HashMap<AccountId, i64>, DbErr> {
+    let mut out: HashMap<AccountId, i64> = clients.iter().map(|c| (*c, 0)).collect();
+    if clients.is_empty() {
+        return Ok(out);
+    }
+    let rows = scoped::<credit_balance::Entity>(tenant)
+        .filter(credit_balance::Column::AccountId.is_in(clients.iter().map(|c| c.uuid())))
+        .all(db)
+        .await?;
+    for row in rows {
+        out.insert(AccountId(row.account_id), row.balance);
+    }
+    Ok(out)
+}
+
+/// Grants a package to a client by hand (until billing sells them): a lot of its sessions
+/// that expires after its validity, and a `grant` ledger row marked `manual`.
+pub async fn grant_package(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    client: AccountId,
+    package: &package::Model,
+    by: AccountId,
+    note: Option<String>,
+) -> Result<credit_entry::Model, ApiError> {
+    if !package.active {
+        return Err(CreditError::PackageInactive.into());
+    }
+    let now = Utc::now();
+    let expires_at = now + Duration::days(i64::from(package.validity_days));
+    Ok(credit(
+        txn,
+        NewEntry {
+            tenant,
+            client,
+            kind: credit_entry::KIND_GRANT,
+            package: Some(package.id),
+            source: Some(credit_entry::SOURCE_MANUAL),
+            expires_at: Some(expires_at),
+            by: Some(by),
+            note,
+            ..NewEntry::default()
+        },
+        package.sessions,
+        now,
+    )
+    .await?)
+}
+
+/// A manual correction: a positive amount adds credits that never expire, a negative one takes
+/// credits (409 `trainer.no_credits` below zero). Returns the ledger rows written.
+pub async fn adjust(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    client: AccountId,
+    amount: i32,
+    reason: String,
+    by: AccountId,
+) -> Result<Vec<credit_entry::Model>, ApiError> {
+    let now = Utc::now();
+    let template = NewEntry {
+        tenant,
+        client,
+        kind: credit_entry::KIND_ADJUSTMENT,
+        by: Some(by),
+        note: Some(reason),
+        ..NewEntry::default()
+    };
+    if amount > 0 {
+        Ok(vec![credit(txn, template, amount, now).await?])
+    } else {
+        debit(txn, template, -amount, now).await
+    }
+}
+
+/// Expires lots past their date, at most `batch` clients' worth per call, each client in a
+/// transaction of its own. Every instance may run it: a lot is emptied by a conditional update
+/// under its client's lock, so it expires once. Returns how many clients were settled.
+pub async fn expire_due(
+    db: &sea_orm::DatabaseConnection,
+    now: DateTime<Utc>,
+    batch: u64,
+) -> Result<usize, DbErr> {
+    let due: Vec<(Uuid, Uuid)> = credit_lot::Entity::find()
+        .select_only()
+        .column(credit_lot::Column::TenantId)
+        .column(credit_lot::Column::AccountId)
+        .filter(credit_lot::Column::ExpiredAt.is_null())
+        .filter(credit_lot::Column::ExpiresAt.lte(now))
+        .distinct()
+        .limit(batch)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (tenant, client) in &due {
+        let txn = palestra_core::db::begin_write(db).await?;
+        lock_client(&txn, TenantId(*tenant), AccountId(*client), now).await?;
+        txn.commit().await?;
+    }
+    Ok(due.len())
+}
+
+/// Whether an account is a client (a `member`) of the workspace, whatever their status.
+pub async fn is_client(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    account: AccountId,
+) -> Result<bool, DbErr> {
+    use palestra_core::entities::membership;
+    Ok(scoped::<membership::Entity>(tenant)
+        .filter(membership::Column::AccountId.eq(account.uuid()))
+        .filter(membership::Column::Role.eq("member"))
+        .one(db)
+        .await?
+        .is_some())
+}
