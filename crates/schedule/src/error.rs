@@ -78,6 +78,9 @@ pub enum ScheduleError {
     /// The series is cancelled.
     #[error("This series is cancelled.")]
     SeriesCancelled,
+    /// The caller's own membership does not allow booking (paused).
+    #[error("Your membership here is not active, so you cannot book.")]
+    MembershipInactive,
     // Opening hours, check-in and calendar feeds.
     /// No such special day in this gym.
     #[error("No such special day in this gym.")]
@@ -112,6 +115,7 @@ impl DomainError for ScheduleError {
             | Self::BookingNotFound
             | Self::MemberNotFound
             | Self::NotWaitlisted => StatusCode::NOT_FOUND,
+            Self::MembershipInactive => StatusCode::FORBIDDEN,
             Self::ClassInactive | Self::TrainerNotEligible | Self::StartsInPast => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -161,6 +165,7 @@ impl DomainError for ScheduleError {
             Self::CapacityBelowBooked(_) => "schedule.capacity_below_booked",
             Self::StartsInPast => "schedule.starts_in_past",
             Self::SeriesCancelled => "schedule.series_cancelled",
+            Self::MembershipInactive => "schedule.membership_inactive",
             Self::SpecialDayNotFound => "schedule.special_day_not_found",
             Self::SpecialDayExists => "schedule.special_day_exists",
             Self::CheckInCodeInvalid => "schedule.check_in_code_invalid",
@@ -188,6 +193,7 @@ impl DomainError for ScheduleError {
             }
             Self::CheckInCodeInvalid | Self::CheckInCodeRevoked => "Check-in code refused",
             Self::SessionFull => "Session full",
+            Self::MembershipInactive => "Forbidden",
             Self::BookingWindowClosed(_) => "Booking not open yet",
             _ => "Conflict",
         }

@@ -10,7 +10,10 @@ pub mod ids;
 pub mod recurrence;
 pub mod repo;
 pub mod routes;
+pub mod permissions;
+pub mod service;
 pub mod settings;
+pub mod views;
 
 use std::sync::Arc;
 

@@ -10,7 +10,8 @@ use palestra_core::ids::{AccountId, TenantId};
 use palestra_core::scope::scoped;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder,
     QuerySelect, SqlErr,
 };
 
@@ -349,4 +350,148 @@ pub async fn place_in_line(
         .count(db)
         .await?;
     Ok(ahead + 1)
+}
+
+/// Which sessions [`session_rows`] reads.
+#[derive(Debug, Clone, Default)]
+pub struct SessionFilter {
+    /// One session.
+    pub id: Option<ClassSessionId>,
+    /// Starting at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Starting before.
+    pub to: Option<DateTime<Utc>>,
+    /// Of a class.
+    pub class: Option<uuid::Uuid>,
+    /// Taught by.
+    pub trainer: Option<uuid::Uuid>,
+    /// Of a category.
+    pub category: Option<uuid::Uuid>,
+    /// Keyset: after this (starts_at, id).
+    pub after: Option<(DateTime<Utc>, uuid::Uuid)>,
+    /// At most this many.
+    pub limit: u64,
+}
+
+/// A session with its class, category, trainer and the viewer's own booking or waitlist place.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct SessionRow {
+    pub id: uuid::Uuid,
+    pub class_id: uuid::Uuid,
+    pub series_id: Option<uuid::Uuid>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub trainer_id: Option<uuid::Uuid>,
+    pub room: Option<String>,
+    pub capacity: i32,
+    pub booked_count: i32,
+    pub waitlist_count: i32,
+    pub status: String,
+    pub notes: Option<String>,
+    pub sequence: i32,
+    pub class_name: String,
+    pub category_id: Option<uuid::Uuid>,
+    pub category_name: Option<String>,
+    pub category_color: Option<String>,
+    pub trainer_name: Option<String>,
+    pub my_booking_id: Option<uuid::Uuid>,
+    pub my_booking_status: Option<String>,
+    pub my_waitlist_id: Option<uuid::Uuid>,
+    pub my_waitlist_place: Option<i64>,
+}
+
+/// Sessions of the gym with everything their view shows, in ONE query whatever their number:
+/// class, category and trainer joined, the viewer's active booking and waiting entry joined
+/// (through the partial unique indexes), the viewer's place in line counted in a subquery.
+/// Ordered by start, then id.
+pub async fn session_rows(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    viewer: AccountId,
+    filter: &SessionFilter,
+) -> Result<Vec<SessionRow>, DbErr> {
+    use sea_orm::{DbBackend, Statement, Value};
+
+    let mut sql = String::from(
+        "SELECT s.id, s.class_id, s.series_id, s.starts_at, s.ends_at, s.trainer_id, s.room, \
+         s.capacity, s.booked_count, s.waitlist_count, s.status, s.notes, s.sequence, \
+         c.name AS class_name, c.category_id, cat.name AS category_name, \
+         cat.color AS category_color, a.full_name AS trainer_name, \
+         b.id AS my_booking_id, b.status AS my_booking_status, w.id AS my_waitlist_id, \
+         CASE WHEN w.id IS NULL THEN NULL ELSE \
+           (SELECT COUNT(*) FROM schedule_waitlist w2 WHERE w2.session_id = s.id \
+            AND w2.status = 'waiting' AND w2.position < w.position) + 1 END AS my_waitlist_place \
+         FROM schedule_sessions s \
+         JOIN schedule_classes c ON c.id = s.class_id \
+         LEFT JOIN schedule_categories cat ON cat.id = c.category_id \
+         LEFT JOIN accounts a ON a.id = s.trainer_id \
+         LEFT JOIN schedule_bookings b ON b.session_id = s.id AND b.account_id = ? \
+           AND b.status IN ('booked', 'attended', 'no_show') \
+         LEFT JOIN schedule_waitlist w ON w.session_id = s.id AND w.account_id = ? \
+           AND w.status = 'waiting' \
+         WHERE s.tenant_id = ?",
+    );
+    let mut values: Vec<Value> = vec![
+        viewer.uuid().into(),
+        viewer.uuid().into(),
+        tenant.uuid().into(),
+    ];
+    if let Some(id) = filter.id {
+        sql.push_str(" AND s.id = ?");
+        values.push(id.uuid().into());
+    }
+    if let Some(from) = filter.from {
+        sql.push_str(" AND s.starts_at >= ?");
+        values.push(from.into());
+    }
+    if let Some(to) = filter.to {
+        sql.push_str(" AND s.starts_at < ?");
+        values.push(to.into());
+    }
+    if let Some(class) = filter.class {
+        sql.push_str(" AND s.class_id = ?");
+        values.push(class.into());
+    }
+    if let Some(trainer) = filter.trainer {
+        sql.push_str(" AND s.trainer_id = ?");
+        values.push(trainer.into());
+    }
+    if let Some(category) = filter.category {
+        sql.push_str(" AND c.category_id = ?");
+        values.push(category.into());
+    }
+    if let Some((starts_at, id)) = filter.after {
+        sql.push_str(" AND (s.starts_at > ? OR (s.starts_at = ? AND s.id > ?))");
+        values.push(starts_at.into());
+        values.push(starts_at.into());
+        values.push(id.into());
+    }
+    sql.push_str(" ORDER BY s.starts_at, s.id LIMIT ?");
+    values.push(i64::try_from(filter.limit).unwrap_or(i64::MAX).into());
+
+    let backend = db.get_database_backend();
+    let sql = if backend == DbBackend::Postgres {
+        numbered_placeholders(&sql)
+    } else {
+        sql
+    };
+    SessionRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await
+}
+
+/// `?` placeholders as Postgres's `$1, $2, …` (the SQL above has no `?` inside literals).
+fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    for ch in sql.chars() {
+        if ch == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }

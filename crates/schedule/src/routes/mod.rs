@@ -1,11 +1,42 @@
 //! The module's HTTP routes, one file per resource.
 
+pub mod bookings;
+pub mod categories;
+pub mod classes;
 pub mod hours;
+pub mod sessions;
+pub mod settings;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Mounts every route of the module.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(categories::list_categories)
+        .service(categories::create_category)
+        .service(categories::get_category)
+        .service(categories::update_category)
+        .service(categories::delete_category)
+        .service(classes::list_classes)
+        .service(classes::create_class)
+        .service(classes::get_class)
+        .service(classes::update_class)
+        .service(sessions::list_sessions)
+        .service(sessions::create_session)
+        .service(sessions::get_session)
+        .service(sessions::update_session)
+        .service(sessions::cancel_session)
+        .service(sessions::create_series)
+        .service(sessions::get_series)
+        .service(sessions::cancel_series)
+        .service(bookings::book_session)
+        .service(bookings::get_booking)
+        .service(bookings::cancel_booking)
+        .service(bookings::mark_attendance)
+        .service(bookings::join_waitlist)
+        .service(bookings::get_waitlist_entry)
+        .service(bookings::leave_waitlist)
+        .service(settings::get_settings)
+        .service(settings::put_settings);
     cfg.service(hours::get_hours)
         .service(hours::get_weekly_hours)
         .service(hours::put_weekly_hours)
