@@ -3,6 +3,7 @@
 //! gym's booking rules. Opening hours, check-in, calendar feeds, reminders and people views
 //! live here too, in their own files. Payments for bookings belong to billing, not here.
 
+pub mod checkin;
 pub mod entities;
 pub mod error;
 pub mod hours;
@@ -51,7 +52,8 @@ impl Module for Schedule {
         tenant: palestra_core::ids::TenantId,
         _time_zone: &str,
     ) -> Result<(), sea_orm::DbErr> {
-        hours::save_weekly(txn, tenant, hours::WeeklyHours::default_template(), chrono::Utc::now())
+        let template = hours::WeeklyHours::default_template();
+        hours::save_weekly(txn, tenant, template, chrono::Utc::now())
             .await
             .map(|_| ())
     }

@@ -18,11 +18,25 @@ use extras::{Gym, app};
 async fn a_new_gym_opens_with_default_hours() {
     let app = app().await;
     let gym = Gym::create(&app).await;
-    let weekly: Value = gym.member.get("/api/v1/hours/weekly").await.assert_status(200).json();
+    let weekly: Value = gym
+        .member
+        .get("/api/v1/hours/weekly")
+        .await
+        .assert_status(200)
+        .json();
     assert_eq!(weekly["time_zone"], "Europe/Madrid");
-    assert_eq!(weekly["monday"], json!([{ "opens": "06:00", "closes": "22:00" }]));
-    assert_eq!(weekly["sunday"], json!([{ "opens": "09:00", "closes": "14:00" }]));
-    assert!(weekly["updated_at"].is_string(), "the defaults are stored: {weekly}");
+    assert_eq!(
+        weekly["monday"],
+        json!([{ "opens": "06:00", "closes": "22:00" }])
+    );
+    assert_eq!(
+        weekly["sunday"],
+        json!([{ "opens": "09:00", "closes": "14:00" }])
+    );
+    assert!(
+        weekly["updated_at"].is_string(),
+        "the defaults are stored: {weekly}"
+    );
 }
 
 #[tokio::test]
@@ -85,8 +99,14 @@ async fn bad_intervals_are_refused_with_their_field_paths() {
     let app = app().await;
     let gym = Gym::create(&app).await;
     let cases = [
-        (json!({ "monday": [{ "opens": "10:00", "closes": "09:00" }] }), "monday[0].closes"),
-        (json!({ "friday": [{ "opens": "25:00", "closes": "26:00" }] }), "friday[0].opens"),
+        (
+            json!({ "monday": [{ "opens": "10:00", "closes": "09:00" }] }),
+            "monday[0].closes",
+        ),
+        (
+            json!({ "friday": [{ "opens": "25:00", "closes": "26:00" }] }),
+            "friday[0].opens",
+        ),
         (
             json!({ "sunday": [{ "opens": "08:00", "closes": "12:00" }, { "opens": "11:00", "closes": "13:00" }] }),
             "sunday[1]",
@@ -182,14 +202,37 @@ async fn hours_routes_answer_each_role_and_hide_the_gym_from_outsiders() {
         .await
         .assert_status(201)
         .json();
-    let day = format!("/api/v1/hours/special-days/{}", created["id"].as_str().unwrap());
+    let day = format!(
+        "/api/v1/hours/special-days/{}",
+        created["id"].as_str().unwrap()
+    );
     let weekly = json!({ "monday": [{ "opens": "06:00", "closes": "22:00" }] });
     let special = json!({ "date": "2027-01-01", "closed": true, "description": "New Year" });
     let rows: [(Method, &str, Option<Value>, [u16; 5]); 7] = [
-        (Method::GET, "/api/v1/hours", None, [200, 200, 200, 200, 404]),
-        (Method::GET, "/api/v1/hours/weekly", None, [200, 200, 200, 200, 404]),
-        (Method::PUT, "/api/v1/hours/weekly", Some(weekly), [200, 200, 403, 403, 404]),
-        (Method::GET, "/api/v1/hours/special-days", None, [200, 200, 200, 200, 404]),
+        (
+            Method::GET,
+            "/api/v1/hours",
+            None,
+            [200, 200, 200, 200, 404],
+        ),
+        (
+            Method::GET,
+            "/api/v1/hours/weekly",
+            None,
+            [200, 200, 200, 200, 404],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/hours/weekly",
+            Some(weekly),
+            [200, 200, 403, 403, 404],
+        ),
+        (
+            Method::GET,
+            "/api/v1/hours/special-days",
+            None,
+            [200, 200, 200, 200, 404],
+        ),
         (Method::GET, &day, None, [200, 200, 200, 200, 404]),
         (Method::PUT, &day, Some(special), [200, 200, 403, 403, 404]),
         (

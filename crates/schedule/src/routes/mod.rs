@@ -3,6 +3,7 @@
 pub mod bookings;
 pub mod categories;
 pub mod classes;
+pub mod checkin;
 pub mod hours;
 pub mod sessions;
 pub mod settings;
@@ -44,5 +45,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(hours::create_special_day)
         .service(hours::get_special_day)
         .service(hours::update_special_day)
-        .service(hours::delete_special_day);
+        .service(hours::delete_special_day)
+        .service(checkin::get_check_in_code)
+        .service(checkin::rotate_check_in_code)
+        .service(checkin::check_in);
 }

@@ -186,7 +186,10 @@ impl<'a> Gym<'a> {
         use sea_orm::sea_query::{Expr, ExprTrait};
         use sea_orm::{ColumnTrait, QueryFilter};
         session::Entity::update_many()
-            .col_expr(session::Column::Status, Expr::value(session::STATUS_CANCELLED))
+            .col_expr(
+                session::Column::Status,
+                Expr::value(session::STATUS_CANCELLED),
+            )
             .col_expr(
                 session::Column::Sequence,
                 Expr::col(session::Column::Sequence).add(1),
