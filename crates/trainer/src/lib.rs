@@ -3,6 +3,7 @@
 pub mod credits;
 pub mod entities;
 pub mod routes;
+pub mod slots;
 
 use std::sync::Arc;
 
