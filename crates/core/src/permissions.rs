@@ -44,6 +44,21 @@ pub const GRANTS: &[(&str, &[Role])] = &[
     ("schedule.day_sheet.read", STAFF),
     ("schedule.trainer_sessions.read", STAFF),
     ("schedule.dashboard.read", MANAGERS),
+    // health: everyone keeps their own progress; staff may keep the progress of the people they
+    // coach (the relation itself is checked by the health module: assignment or workspace)
+    ("health.progress.read", ALL),
+    ("health.progress.write", ALL),
+    ("health.clients.read", STAFF),
+    ("health.clients.write", STAFF),
+    // trainer (credits, dashboard, calendar)
+    ("trainer.packages.read", ALL),
+    ("trainer.packages.manage", MANAGERS),
+    ("trainer.credits.read", STAFF),
+    ("trainer.credits.manage", STAFF),
+    ("trainer.credits.read_own", ALL),
+    ("trainer.dashboard.read", STAFF),
+    ("trainer.calendar.agenda", STAFF),
+    ("trainer.calendar.own", ALL),
 ];
 
 /// Whether a role holds a permission.

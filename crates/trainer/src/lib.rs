@@ -2,6 +2,7 @@
 
 pub mod credits;
 pub mod entities;
+pub mod packages;
 pub mod routes;
 pub mod slots;
 
