@@ -95,7 +95,9 @@ pub enum ScheduleError {
     #[error("This check-in code was replaced by a newer one; show the current code.")]
     CheckInCodeRevoked,
     /// No session of the member to check in to.
-    #[error("No booked session of this member starts around now; name the session to take a walk-in place.")]
+    #[error(
+        "No booked session of this member starts around now; name the session to take a walk-in place."
+    )]
     NothingToCheckIn,
     /// The member was checked in already.
     #[error("This member is already checked in to this session.")]

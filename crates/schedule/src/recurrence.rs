@@ -248,7 +248,9 @@ mod tests {
         let occurrences = rule.occurrences(zone("Europe/Madrid"));
         assert!(occurrences.len() <= 53);
         assert!(
-            occurrences.iter().all(|o| o.date <= date(2026, 1, 5) + Days::new(HORIZON_DAYS))
+            occurrences
+                .iter()
+                .all(|o| o.date <= date(2026, 1, 5) + Days::new(HORIZON_DAYS))
         );
     }
 

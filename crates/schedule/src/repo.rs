@@ -11,8 +11,7 @@ use palestra_core::scope::scoped;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder,
-    QuerySelect, SqlErr,
+    QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 
 use crate::entities::{booking, class, session, waitlist_entry};

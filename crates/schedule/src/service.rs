@@ -16,7 +16,7 @@ use palestra_core::outbox::{self, Channel, Localized, NewMessage};
 use palestra_core::pagination::{Cursor, Page};
 use palestra_core::scope::scoped;
 use palestra_core::time::TimeZone;
-use palestra_core::{ApiError, AppContext, ApiResult, Permission, Tenant};
+use palestra_core::{ApiError, ApiResult, AppContext, Permission, Tenant};
 
 use crate::entities::{booking, category, class, series, session, waitlist_entry};
 use crate::error::ScheduleError;
@@ -37,9 +37,7 @@ pub fn zone_of(tenant: &Tenant) -> TimeZone {
 }
 
 fn trimmed(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Refuses a trainer who does not hold the trainer role (active) in the gym.
@@ -135,8 +133,12 @@ async fn notify(
                 account: Some(AccountId(*account_id)),
                 recipient: String::new(),
                 kind,
-                subject: outbox::render(texts.0.pick(locale), values).trim().to_owned(),
-                body: outbox::render(texts.1.pick(locale), values).trim().to_owned(),
+                subject: outbox::render(texts.0.pick(locale), values)
+                    .trim()
+                    .to_owned(),
+                body: outbox::render(texts.1.pick(locale), values)
+                    .trim()
+                    .to_owned(),
                 data: json!({ "open": format!("schedule/sessions/{session_id}") }),
             },
         )
@@ -146,10 +148,16 @@ async fn notify(
 }
 
 fn when(zone: TimeZone, at: DateTime<Utc>) -> String {
-    at.with_timezone(&zone.0).format("%Y-%m-%d %H:%M").to_string()
+    at.with_timezone(&zone.0)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
-async fn class_name(db: &impl ConnectionTrait, tenant: TenantId, class: uuid::Uuid) -> Result<String, DbErr> {
+async fn class_name(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    class: uuid::Uuid,
+) -> Result<String, DbErr> {
     Ok(scoped::<class::Entity>(tenant)
         .filter(class::Column::Id.eq(class))
         .one(db)
@@ -161,7 +169,10 @@ async fn class_name(db: &impl ConnectionTrait, tenant: TenantId, class: uuid::Uu
 // ---------------------------------------------------------------- categories
 
 /// Every category of the gym, by name.
-pub async fn list_categories(db: &DatabaseConnection, tenant: TenantId) -> ApiResult<Vec<CategoryView>> {
+pub async fn list_categories(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+) -> ApiResult<Vec<CategoryView>> {
     Ok(scoped::<category::Entity>(tenant)
         .order_by_asc(category::Column::Name)
         .all(db)
@@ -171,7 +182,11 @@ pub async fn list_categories(db: &DatabaseConnection, tenant: TenantId) -> ApiRe
         .collect())
 }
 
-async fn find_category(db: &impl ConnectionTrait, tenant: TenantId, id: CategoryId) -> ApiResult<category::Model> {
+async fn find_category(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: CategoryId,
+) -> ApiResult<category::Model> {
     scoped::<category::Entity>(tenant)
         .filter(category::Column::Id.eq(id.uuid()))
         .one(db)
@@ -180,7 +195,11 @@ async fn find_category(db: &impl ConnectionTrait, tenant: TenantId, id: Category
 }
 
 /// One category.
-pub async fn get_category(db: &DatabaseConnection, tenant: TenantId, id: CategoryId) -> ApiResult<CategoryView> {
+pub async fn get_category(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    id: CategoryId,
+) -> ApiResult<CategoryView> {
     find_category(db, tenant, id).await.map(CategoryView::from)
 }
 
@@ -208,7 +227,10 @@ pub async fn create_category(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    row.insert(db).await.map(CategoryView::from).map_err(name_taken)
+    row.insert(db)
+        .await
+        .map(CategoryView::from)
+        .map_err(name_taken)
 }
 
 /// Changes a category.
@@ -229,15 +251,25 @@ pub async fn update_category(
         row.icon = Set(trimmed(req.icon));
     }
     row.updated_at = Set(Utc::now());
-    row.update(db).await.map(CategoryView::from).map_err(name_taken)
+    row.update(db)
+        .await
+        .map(CategoryView::from)
+        .map_err(name_taken)
 }
 
 /// Deletes a category; its classes stay, without a category.
-pub async fn delete_category(db: &DatabaseConnection, tenant: TenantId, id: CategoryId) -> ApiResult<()> {
+pub async fn delete_category(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    id: CategoryId,
+) -> ApiResult<()> {
     let txn = begin_write(db).await?;
     find_category(&txn, tenant, id).await?;
     class::Entity::update_many()
-        .col_expr(class::Column::CategoryId, Expr::value(Option::<uuid::Uuid>::None))
+        .col_expr(
+            class::Column::CategoryId,
+            Expr::value(Option::<uuid::Uuid>::None),
+        )
         .filter(class::Column::TenantId.eq(tenant.uuid()))
         .filter(class::Column::CategoryId.eq(id.uuid()))
         .exec(&txn)
@@ -254,7 +286,11 @@ pub async fn delete_category(db: &DatabaseConnection, tenant: TenantId, id: Cate
 // ---------------------------------------------------------------- classes
 
 /// The gym's classes, by name.
-pub async fn list_classes(db: &DatabaseConnection, tenant: TenantId, query: &ClassQuery) -> ApiResult<Vec<ClassView>> {
+pub async fn list_classes(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    query: &ClassQuery,
+) -> ApiResult<Vec<ClassView>> {
     let mut select = scoped::<class::Entity>(tenant);
     if let Some(active) = query.active {
         select = select.filter(class::Column::Active.eq(active));
@@ -272,7 +308,11 @@ pub async fn list_classes(db: &DatabaseConnection, tenant: TenantId, query: &Cla
         .collect())
 }
 
-async fn find_class(db: &impl ConnectionTrait, tenant: TenantId, id: ClassId) -> ApiResult<class::Model> {
+async fn find_class(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: ClassId,
+) -> ApiResult<class::Model> {
     scoped::<class::Entity>(tenant)
         .filter(class::Column::Id.eq(id.uuid()))
         .one(db)
@@ -281,12 +321,20 @@ async fn find_class(db: &impl ConnectionTrait, tenant: TenantId, id: ClassId) ->
 }
 
 /// One class.
-pub async fn get_class(db: &DatabaseConnection, tenant: TenantId, id: ClassId) -> ApiResult<ClassView> {
+pub async fn get_class(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    id: ClassId,
+) -> ApiResult<ClassView> {
     find_class(db, tenant, id).await.map(ClassView::from)
 }
 
 /// Creates a class.
-pub async fn create_class(db: &DatabaseConnection, tenant: TenantId, req: CreateClassRequest) -> ApiResult<ClassView> {
+pub async fn create_class(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    req: CreateClassRequest,
+) -> ApiResult<ClassView> {
     if let Some(category) = req.category_id {
         find_category(db, tenant, category).await?;
     }
@@ -573,11 +621,28 @@ pub async fn create_session(
     if req.starts_at <= now {
         return Err(ScheduleError::StartsInPast.into());
     }
-    let t = template(db, tenant.id, req.class_id, req.trainer_id, req.duration_minutes, req.capacity).await?;
+    let t = template(
+        db,
+        tenant.id,
+        req.class_id,
+        req.trainer_id,
+        req.duration_minutes,
+        req.capacity,
+    )
+    .await?;
     let id = ClassSessionId::new();
-    new_session(tenant.id, &t, req.starts_at, trimmed(req.room), trimmed(req.notes), None, now, id.uuid())
-        .insert(db)
-        .await?;
+    new_session(
+        tenant.id,
+        &t,
+        req.starts_at,
+        trimmed(req.room),
+        trimmed(req.notes),
+        None,
+        now,
+        id.uuid(),
+    )
+    .insert(db)
+    .await?;
     get_session(db, tenant, id).await
 }
 
@@ -600,9 +665,21 @@ pub async fn create_series(
     if req.starts_on < zone.local_date(now) {
         return Err(ScheduleError::StartsInPast.into());
     }
-    let t = template(db, tenant.id, req.class_id, req.trainer_id, req.duration_minutes, req.capacity).await?;
+    let t = template(
+        db,
+        tenant.id,
+        req.class_id,
+        req.trainer_id,
+        req.duration_minutes,
+        req.capacity,
+    )
+    .await?;
     let weekdays: Vec<chrono::Weekday> = {
-        let mut days: Vec<_> = req.weekdays.iter().filter_map(|d| recurrence::parse_weekday(d)).collect();
+        let mut days: Vec<_> = req
+            .weekdays
+            .iter()
+            .filter_map(|d| recurrence::parse_weekday(d))
+            .collect();
         days.sort_by_key(chrono::Weekday::num_days_from_monday);
         days.dedup();
         days
@@ -661,13 +738,19 @@ pub async fn create_series(
     let txn = begin_write(db).await?;
     let series_model = series_row.insert(&txn).await?;
     if !sessions.is_empty() {
-        session::Entity::insert_many(sessions).exec_without_returning(&txn).await?;
+        session::Entity::insert_many(sessions)
+            .exec_without_returning(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(SeriesView::new(series_model, made))
 }
 
-async fn find_series(db: &impl ConnectionTrait, tenant: TenantId, id: SeriesId) -> ApiResult<series::Model> {
+async fn find_series(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: SeriesId,
+) -> ApiResult<series::Model> {
     scoped::<series::Entity>(tenant)
         .filter(series::Column::Id.eq(id.uuid()))
         .one(db)
@@ -676,12 +759,20 @@ async fn find_series(db: &impl ConnectionTrait, tenant: TenantId, id: SeriesId) 
 }
 
 /// One series.
-pub async fn get_series(db: &DatabaseConnection, tenant: TenantId, id: SeriesId) -> ApiResult<SeriesView> {
+pub async fn get_series(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    id: SeriesId,
+) -> ApiResult<SeriesView> {
     let row = find_series(db, tenant, id).await?;
     Ok(SeriesView::new(row, 0))
 }
 
-async fn find_session_model(db: &impl ConnectionTrait, tenant: TenantId, id: ClassSessionId) -> ApiResult<session::Model> {
+async fn find_session_model(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: ClassSessionId,
+) -> ApiResult<session::Model> {
     repo::find_session(db, tenant, id)
         .await?
         .ok_or_else(|| ScheduleError::SessionNotFound.into())
@@ -747,11 +838,16 @@ pub async fn update_session(
         }
         let duration = req
             .duration_minutes
-            .map_or(target.ends_at - target.starts_at, |m| Duration::minutes(i64::from(m)));
+            .map_or(target.ends_at - target.starts_at, |m| {
+                Duration::minutes(i64::from(m))
+            });
         let mut update = session::Entity::update_many()
             .col_expr(session::Column::StartsAt, Expr::value(starts_at))
             .col_expr(session::Column::EndsAt, Expr::value(starts_at + duration))
-            .col_expr(session::Column::Sequence, Expr::col(session::Column::Sequence).add(1))
+            .col_expr(
+                session::Column::Sequence,
+                Expr::col(session::Column::Sequence).add(1),
+            )
             .col_expr(session::Column::UpdatedAt, Expr::value(now))
             .filter(session::Column::TenantId.eq(tenant.id.uuid()))
             .filter(session::Column::Id.eq(target.id))
@@ -760,10 +856,16 @@ pub async fn update_session(
             update = update.col_expr(session::Column::TrainerId, Expr::value(trainer.uuid()));
         }
         if req.room.is_some() {
-            update = update.col_expr(session::Column::Room, Expr::value(trimmed(req.room.clone())));
+            update = update.col_expr(
+                session::Column::Room,
+                Expr::value(trimmed(req.room.clone())),
+            );
         }
         if req.notes.is_some() {
-            update = update.col_expr(session::Column::Notes, Expr::value(trimmed(req.notes.clone())));
+            update = update.col_expr(
+                session::Column::Notes,
+                Expr::value(trimmed(req.notes.clone())),
+            );
         }
         if let Some(capacity) = req.capacity {
             // Never below the places taken: the condition makes a racing booking win or lose
@@ -799,7 +901,10 @@ pub async fn update_session(
             .filter(series::Column::TenantId.eq(tenant.id.uuid()))
             .filter(series::Column::Id.eq(series_id));
         if let Some(time) = new_time {
-            update = update.col_expr(series::Column::StartTime, Expr::value(time.format("%H:%M").to_string()));
+            update = update.col_expr(
+                series::Column::StartTime,
+                Expr::value(time.format("%H:%M").to_string()),
+            );
         }
         if let Some(v) = req.duration_minutes {
             update = update.col_expr(series::Column::DurationMinutes, Expr::value(v));
@@ -814,15 +919,27 @@ pub async fn update_session(
             update = update.col_expr(series::Column::Room, Expr::value(trimmed(req.room.clone())));
         }
         if req.notes.is_some() {
-            update = update.col_expr(series::Column::Notes, Expr::value(trimmed(req.notes.clone())));
+            update = update.col_expr(
+                series::Column::Notes,
+                Expr::value(trimmed(req.notes.clone())),
+            );
         }
         update.exec(&txn).await?;
     }
     if !moved.is_empty() {
         let name = class_name(&txn, tenant.id, first.class_id).await?;
-        let booked = booked_members(&txn, tenant.id, &moved.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
+        let booked = booked_members(
+            &txn,
+            tenant.id,
+            &moved.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        )
+        .await?;
         for (session_id, starts_at) in &moved {
-            let recipients: Vec<_> = booked.iter().filter(|(_, s)| s == session_id).copied().collect();
+            let recipients: Vec<_> = booked
+                .iter()
+                .filter(|(_, s)| s == session_id)
+                .copied()
+                .collect();
             let when = when(zone, *starts_at);
             notify(
                 &txn,
@@ -848,7 +965,7 @@ async fn booked_members(
     if sessions.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(scoped::<booking::Entity>(tenant)
+    scoped::<booking::Entity>(tenant)
         .filter(booking::Column::SessionId.is_in(sessions.iter().copied()))
         .filter(booking::Column::Status.eq(booking::STATUS_BOOKED))
         .select_only()
@@ -856,7 +973,7 @@ async fn booked_members(
         .column(booking::Column::SessionId)
         .into_tuple::<(uuid::Uuid, uuid::Uuid)>()
         .all(db)
-        .await?)
+        .await
 }
 
 /// Cancels sessions in the caller's transaction: their bookings end, their waitlists close,
@@ -876,11 +993,17 @@ async fn cancel_sessions(
     }
     let booked = booked_members(db, tenant, &ids).await?;
     let sessions = session::Entity::update_many()
-        .col_expr(session::Column::Status, Expr::value(session::STATUS_CANCELLED))
+        .col_expr(
+            session::Column::Status,
+            Expr::value(session::STATUS_CANCELLED),
+        )
         .col_expr(session::Column::CancelledAt, Expr::value(now))
         .col_expr(session::Column::BookedCount, Expr::value(0))
         .col_expr(session::Column::WaitlistCount, Expr::value(0))
-        .col_expr(session::Column::Sequence, Expr::col(session::Column::Sequence).add(1))
+        .col_expr(
+            session::Column::Sequence,
+            Expr::col(session::Column::Sequence).add(1),
+        )
         .col_expr(session::Column::UpdatedAt, Expr::value(now))
         .filter(session::Column::TenantId.eq(tenant.uuid()))
         .filter(session::Column::Id.is_in(ids.clone()))
@@ -889,7 +1012,10 @@ async fn cancel_sessions(
         .await?
         .rows_affected;
     let bookings = booking::Entity::update_many()
-        .col_expr(booking::Column::Status, Expr::value(booking::STATUS_CANCELLED))
+        .col_expr(
+            booking::Column::Status,
+            Expr::value(booking::STATUS_CANCELLED),
+        )
         .col_expr(booking::Column::CancelledAt, Expr::value(now))
         .col_expr(booking::Column::CancelledBy, Expr::value(by.uuid()))
         .col_expr(booking::Column::UpdatedAt, Expr::value(now))
@@ -909,7 +1035,11 @@ async fn cancel_sessions(
         .await?;
     let reason = reason.unwrap_or_default();
     for target in targets {
-        let recipients: Vec<_> = booked.iter().filter(|(_, s)| *s == target.id).copied().collect();
+        let recipients: Vec<_> = booked
+            .iter()
+            .filter(|(_, s)| *s == target.id)
+            .copied()
+            .collect();
         if recipients.is_empty() {
             continue;
         }
@@ -976,7 +1106,10 @@ pub async fn cancel_series(
         return Err(ScheduleError::SeriesCancelled.into());
     }
     series::Entity::update_many()
-        .col_expr(series::Column::Status, Expr::value(series::STATUS_CANCELLED))
+        .col_expr(
+            series::Column::Status,
+            Expr::value(series::STATUS_CANCELLED),
+        )
         .col_expr(series::Column::UpdatedAt, Expr::value(now))
         .filter(series::Column::TenantId.eq(tenant.id.uuid()))
         .filter(series::Column::Id.eq(id.uuid()))
@@ -1018,7 +1151,10 @@ async fn target_member(
             if !ManageBookings::granted_to(tenant.role) {
                 return Err(ApiError::forbidden(
                     "auth.forbidden",
-                    format!("Your role may not book for others (needs `{}`).", ManageBookings::NAME),
+                    format!(
+                        "Your role may not book for others (needs `{}`).",
+                        ManageBookings::NAME
+                    ),
                 )
                 .with_extension("permission", json!(ManageBookings::NAME)));
             }
@@ -1036,7 +1172,11 @@ async fn target_member(
     }
 }
 
-fn ensure_bookable(s: &session::Model, rules: &Rules, now: DateTime<Utc>) -> Result<(), ScheduleError> {
+fn ensure_bookable(
+    s: &session::Model,
+    rules: &Rules,
+    now: DateTime<Utc>,
+) -> Result<(), ScheduleError> {
     if s.status == session::STATUS_CANCELLED {
         return Err(ScheduleError::SessionCancelled);
     }
@@ -1066,7 +1206,10 @@ pub async fn book(
     ctx.check_booking_allowed(tenant.id, member).await?;
 
     let txn = begin_write(&ctx.db).await?;
-    if repo::active_booking(&txn, tenant.id, id, member).await?.is_some() {
+    if repo::active_booking(&txn, tenant.id, id, member)
+        .await?
+        .is_some()
+    {
         return Err(ScheduleError::AlreadyBooked.into());
     }
     if !repo::take_place(&txn, tenant.id, id, now).await? {
@@ -1113,7 +1256,10 @@ async fn leave_line(
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let left = waitlist_entry::Entity::update_many()
-        .col_expr(waitlist_entry::Column::Status, Expr::value(waitlist_entry::STATUS_LEFT))
+        .col_expr(
+            waitlist_entry::Column::Status,
+            Expr::value(waitlist_entry::STATUS_LEFT),
+        )
         .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now))
         .filter(waitlist_entry::Column::TenantId.eq(tenant.uuid()))
         .filter(waitlist_entry::Column::Id.eq(entry.id))
@@ -1136,7 +1282,10 @@ async fn move_waitlist_count(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     session::Entity::update_many()
-        .col_expr(session::Column::WaitlistCount, Expr::col(session::Column::WaitlistCount).add(by))
+        .col_expr(
+            session::Column::WaitlistCount,
+            Expr::col(session::Column::WaitlistCount).add(by),
+        )
         .col_expr(session::Column::UpdatedAt, Expr::value(now))
         .filter(session::Column::TenantId.eq(tenant.uuid()))
         .filter(session::Column::Id.eq(session_id))
@@ -1157,14 +1306,21 @@ pub async fn promote_waiting(
 ) -> Result<u32, DbErr> {
     let mut promoted = 0;
     loop {
-        let Some(entry) = repo::waiting_line(db, tenant, session_id, 1).await?.into_iter().next() else {
+        let Some(entry) = repo::waiting_line(db, tenant, session_id, 1)
+            .await?
+            .into_iter()
+            .next()
+        else {
             break;
         };
         if !repo::take_place(db, tenant, session_id, now).await? {
             break;
         }
         let member = AccountId(entry.account_id);
-        let booking_id = if repo::active_booking(db, tenant, session_id, member).await?.is_some() {
+        let booking_id = if repo::active_booking(db, tenant, session_id, member)
+            .await?
+            .is_some()
+        {
             // Holds a place already: give it back and just end the wait.
             repo::release_place(db, tenant, session_id, now).await?;
             None
@@ -1185,7 +1341,10 @@ pub async fn promote_waiting(
             Some(row.id)
         };
         waitlist_entry::Entity::update_many()
-            .col_expr(waitlist_entry::Column::Status, Expr::value(waitlist_entry::STATUS_PROMOTED))
+            .col_expr(
+                waitlist_entry::Column::Status,
+                Expr::value(waitlist_entry::STATUS_PROMOTED),
+            )
             .col_expr(waitlist_entry::Column::BookingId, Expr::value(booking_id))
             .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now))
             .filter(waitlist_entry::Column::TenantId.eq(tenant.uuid()))
@@ -1231,14 +1390,22 @@ async fn find_booking_for(
 }
 
 /// One booking: the member's own, or any for staff.
-pub async fn get_booking(db: &DatabaseConnection, tenant: &Tenant, id: BookingId) -> ApiResult<BookingView> {
+pub async fn get_booking(
+    db: &DatabaseConnection,
+    tenant: &Tenant,
+    id: BookingId,
+) -> ApiResult<BookingView> {
     find_booking_for(db, tenant, id, ManageBookings::granted_to(tenant.role))
         .await
         .map(BookingView::from)
 }
 
 /// Cancels a booked place (late after the cut-off); the first in line gets it.
-pub async fn cancel_booking(ctx: &AppContext, tenant: &Tenant, id: BookingId) -> ApiResult<BookingView> {
+pub async fn cancel_booking(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    id: BookingId,
+) -> ApiResult<BookingView> {
     let now = Utc::now();
     let rules = settings::load(&ctx.db, tenant.id).await?;
     let txn = begin_write(&ctx.db).await?;
@@ -1334,8 +1501,14 @@ pub async fn join_waitlist(
     let txn = begin_write(&ctx.db).await?;
     // Takes the session row (lock on Postgres) and the next position.
     session::Entity::update_many()
-        .col_expr(session::Column::WaitlistSeq, Expr::col(session::Column::WaitlistSeq).add(1))
-        .col_expr(session::Column::WaitlistCount, Expr::col(session::Column::WaitlistCount).add(1))
+        .col_expr(
+            session::Column::WaitlistSeq,
+            Expr::col(session::Column::WaitlistSeq).add(1),
+        )
+        .col_expr(
+            session::Column::WaitlistCount,
+            Expr::col(session::Column::WaitlistCount).add(1),
+        )
         .filter(session::Column::TenantId.eq(tenant.id.uuid()))
         .filter(session::Column::Id.eq(id.uuid()))
         .exec(&txn)
@@ -1344,10 +1517,16 @@ pub async fn join_waitlist(
     if s.booked_count < s.capacity {
         return Err(ScheduleError::SessionNotFull.into());
     }
-    if repo::active_booking(&txn, tenant.id, id, member).await?.is_some() {
+    if repo::active_booking(&txn, tenant.id, id, member)
+        .await?
+        .is_some()
+    {
         return Err(ScheduleError::AlreadyBooked.into());
     }
-    if repo::waiting_entry(&txn, tenant.id, id, member).await?.is_some() {
+    if repo::waiting_entry(&txn, tenant.id, id, member)
+        .await?
+        .is_some()
+    {
         return Err(ScheduleError::AlreadyWaitlisted.into());
     }
     let entry = waitlist_entry::ActiveModel {
@@ -1373,7 +1552,10 @@ pub async fn join_waitlist(
     })?;
     let place = repo::place_in_line(&txn, tenant.id, id, entry.position).await?;
     txn.commit().await?;
-    Ok(WaitlistEntryView::new(entry, i64::try_from(place).unwrap_or(i64::MAX)))
+    Ok(WaitlistEntryView::new(
+        entry,
+        i64::try_from(place).unwrap_or(i64::MAX),
+    ))
 }
 
 /// One waitlist entry, with its place in line: the member's own, or any for staff.
@@ -1384,8 +1566,16 @@ pub async fn get_waitlist_entry(
 ) -> ApiResult<WaitlistEntryView> {
     let entry = find_entry_for(db, tenant, id).await?;
     let place = if entry.status == waitlist_entry::STATUS_WAITING {
-        i64::try_from(repo::place_in_line(db, tenant.id, ClassSessionId(entry.session_id), entry.position).await?)
-            .unwrap_or(i64::MAX)
+        i64::try_from(
+            repo::place_in_line(
+                db,
+                tenant.id,
+                ClassSessionId(entry.session_id),
+                entry.position,
+            )
+            .await?,
+        )
+        .unwrap_or(i64::MAX)
     } else {
         0
     };
@@ -1409,7 +1599,11 @@ async fn find_entry_for(
 }
 
 /// Leaves the waitlist (one's own place, or any for staff).
-pub async fn leave_waitlist(db: &DatabaseConnection, tenant: &Tenant, id: WaitlistEntryId) -> ApiResult<()> {
+pub async fn leave_waitlist(
+    db: &DatabaseConnection,
+    tenant: &Tenant,
+    id: WaitlistEntryId,
+) -> ApiResult<()> {
     let now = Utc::now();
     let txn = begin_write(db).await?;
     let entry = find_entry_for(&txn, tenant, id).await?;
@@ -1423,7 +1617,10 @@ pub async fn leave_waitlist(db: &DatabaseConnection, tenant: &Tenant, id: Waitli
 // ---------------------------------------------------------------- settings
 
 /// The gym's booking rules.
-pub async fn get_settings(db: &DatabaseConnection, tenant: TenantId) -> ApiResult<ScheduleSettingsView> {
+pub async fn get_settings(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+) -> ApiResult<ScheduleSettingsView> {
     Ok(settings::load(db, tenant).await?.into())
 }
 
@@ -1456,4 +1653,3 @@ pub async fn put_settings(
     .await?;
     get_settings(db, tenant).await
 }
-

@@ -42,12 +42,7 @@ fn check_range(errors: &mut Vec<FieldError>, field: &str, value: Option<i64>, mi
     }
 }
 
-fn check_optional_text(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-) {
+fn check_optional_text(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>, max: usize) {
     if let Some(value) = value {
         check_text(errors, field, value, 0, max);
     }
@@ -197,8 +192,19 @@ impl Validate for CreateClassRequest {
     fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         check_text(&mut errors, "name", &self.name, 1, 120);
-        check_optional_text(&mut errors, "description", self.description.as_deref(), 4000);
-        check_range(&mut errors, "duration_minutes", Some(self.duration_minutes.into()), 5, 600);
+        check_optional_text(
+            &mut errors,
+            "description",
+            self.description.as_deref(),
+            4000,
+        );
+        check_range(
+            &mut errors,
+            "duration_minutes",
+            Some(self.duration_minutes.into()),
+            5,
+            600,
+        );
         check_range(&mut errors, "capacity", Some(self.capacity.into()), 1, 1000);
         finish(errors)
     }
@@ -225,9 +231,26 @@ impl Validate for UpdateClassRequest {
         if let Some(name) = &self.name {
             check_text(&mut errors, "name", name, 1, 120);
         }
-        check_optional_text(&mut errors, "description", self.description.as_deref(), 4000);
-        check_range(&mut errors, "duration_minutes", self.duration_minutes.map(Into::into), 5, 600);
-        check_range(&mut errors, "capacity", self.capacity.map(Into::into), 1, 1000);
+        check_optional_text(
+            &mut errors,
+            "description",
+            self.description.as_deref(),
+            4000,
+        );
+        check_range(
+            &mut errors,
+            "duration_minutes",
+            self.duration_minutes.map(Into::into),
+            5,
+            600,
+        );
+        check_range(
+            &mut errors,
+            "capacity",
+            self.capacity.map(Into::into),
+            1,
+            1000,
+        );
         finish(errors)
     }
 }
@@ -362,7 +385,11 @@ impl Validate for CreateSeriesRequest {
     fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if self.weekdays.is_empty() {
-            errors.push(FieldError::new("weekdays", "too_short", "name at least one weekday"));
+            errors.push(FieldError::new(
+                "weekdays",
+                "too_short",
+                "name at least one weekday",
+            ));
         }
         for (i, day) in self.weekdays.iter().enumerate() {
             if parse_weekday(day).is_none() {
@@ -374,9 +401,19 @@ impl Validate for CreateSeriesRequest {
             }
         }
         if self.start_time().is_none() {
-            errors.push(FieldError::new("start_time", "invalid", "must be a local time HH:MM"));
+            errors.push(FieldError::new(
+                "start_time",
+                "invalid",
+                "must be a local time HH:MM",
+            ));
         }
-        check_range(&mut errors, "interval_weeks", self.interval_weeks.map(Into::into), 1, 52);
+        check_range(
+            &mut errors,
+            "interval_weeks",
+            self.interval_weeks.map(Into::into),
+            1,
+            52,
+        );
         match (self.until, self.count) {
             (Some(_), Some(_)) | (None, None) => errors.push(FieldError::new(
                 "until",
@@ -385,7 +422,11 @@ impl Validate for CreateSeriesRequest {
             )),
             (Some(until), None) => {
                 if until < self.starts_on {
-                    errors.push(FieldError::new("until", "invalid", "must not be before `starts_on`"));
+                    errors.push(FieldError::new(
+                        "until",
+                        "invalid",
+                        "must not be before `starts_on`",
+                    ));
                 } else if (until - self.starts_on).num_days()
                     > i64::try_from(recurrence::HORIZON_DAYS).unwrap_or(i64::MAX)
                 {
@@ -448,21 +489,21 @@ impl SeriesView {
             starts_on: m.starts_on,
             end: match (m.until_date, m.count) {
                 (Some(until), _) => recurrence::End::Until(until),
-                (None, count) => recurrence::End::Count(
-                    count.and_then(|c| u32::try_from(c).ok()).unwrap_or(0),
-                ),
+                (None, count) => {
+                    recurrence::End::Count(count.and_then(|c| u32::try_from(c).ok()).unwrap_or(0))
+                }
             },
         };
         Self {
             id: SeriesId(m.id),
             class_id: ClassId(m.class_id),
             rrule: rule.to_rrule(),
-            weekdays: weekdays.iter().map(|d| recurrence::weekday_code(*d).to_owned()).collect(),
+            weekdays: weekdays
+                .iter()
+                .map(|d| recurrence::weekday_code(*d).to_owned())
+                .collect(),
             start_time: m.start_time,
-            time_zone: m
-                .time_zone
-                .parse()
-                .unwrap_or(TimeZone(chrono_tz::UTC)),
+            time_zone: m.time_zone.parse().unwrap_or(TimeZone(chrono_tz::UTC)),
             interval_weeks: m.interval_weeks,
             starts_on: m.starts_on,
             until: m.until_date,
@@ -523,7 +564,11 @@ impl Validate for UpdateSessionRequest {
     fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if self.start_time.is_some() && self.start_time().is_none() {
-            errors.push(FieldError::new("start_time", "invalid", "must be a local time HH:MM"));
+            errors.push(FieldError::new(
+                "start_time",
+                "invalid",
+                "must be a local time HH:MM",
+            ));
         }
         if self.starts_at.is_some() && self.start_time.is_some() {
             errors.push(FieldError::new(
@@ -594,7 +639,12 @@ pub enum SessionStatus {
 
 impl SessionStatus {
     /// The status of a session at `now`.
-    pub fn at(stored: &str, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>, now: DateTime<Utc>) -> Self {
+    pub fn at(
+        stored: &str,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Self {
         if stored == crate::entities::session::STATUS_CANCELLED {
             Self::Cancelled
         } else if now < starts_at {
@@ -847,7 +897,13 @@ impl From<Rules> for ScheduleSettingsView {
 impl Validate for ScheduleSettingsView {
     fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_range(&mut errors, "booking_window_days", Some(self.booking_window_days.into()), 1, 365);
+        check_range(
+            &mut errors,
+            "booking_window_days",
+            Some(self.booking_window_days.into()),
+            1,
+            365,
+        );
         check_range(
             &mut errors,
             "cancellation_cutoff_minutes",
@@ -855,7 +911,13 @@ impl Validate for ScheduleSettingsView {
             0,
             10_080,
         );
-        check_range(&mut errors, "waitlist_close_minutes", Some(self.waitlist_close_minutes.into()), 0, 1440);
+        check_range(
+            &mut errors,
+            "waitlist_close_minutes",
+            Some(self.waitlist_close_minutes.into()),
+            0,
+            1440,
+        );
         finish(errors)
     }
 }

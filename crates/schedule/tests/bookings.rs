@@ -57,15 +57,18 @@ async fn each_booking_rule_has_its_own_code() {
     // A wider window opens it.
     gym.admin
         .send(Method::PUT, "/api/v1/schedule/settings", |r| {
-            r.json(&json!({ "booking_window_days": 45, "cancellation_cutoff_minutes": 60,
-                            "waitlist_close_minutes": 15 }))
+            r.json(
+                &json!({ "booking_window_days": 45, "cancellation_cutoff_minutes": 60,
+                            "waitlist_close_minutes": 15 }),
+            )
         })
         .await
         .assert_status(200);
     book(&gym.member, &far).await.assert_status(201);
 
     let started = gym.session(5).await;
-    gym.move_session(&started, Utc::now() - Duration::minutes(5)).await;
+    gym.move_session(&started, Utc::now() - Duration::minutes(5))
+        .await;
     let problem = book(&gym.member, &started).await.assert_problem(409);
     assert_eq!(problem.code, "schedule.session_started");
 
@@ -78,7 +81,9 @@ async fn each_booking_rule_has_its_own_code() {
     assert_eq!(problem.code, "schedule.session_cancelled");
 
     let missing = uuid::Uuid::now_v7();
-    let problem = book(&gym.member, &missing.to_string()).await.assert_problem(404);
+    let problem = book(&gym.member, &missing.to_string())
+        .await
+        .assert_problem(404);
     assert_eq!(problem.code, "schedule.session_not_found");
     gym.member
         .post("/api/v1/sessions/not-a-uuid/bookings", json!({}))
@@ -87,7 +92,10 @@ async fn each_booking_rule_has_its_own_code() {
     let open = gym.session(5).await;
     let problem = gym
         .member
-        .post(&format!("/api/v1/sessions/{open}/bookings"), json!({ "seat": 3 }))
+        .post(
+            &format!("/api/v1/sessions/{open}/bookings"),
+            json!({ "seat": 3 }),
+        )
         .await
         .assert_problem(422);
     assert_eq!(problem.code, "request.validation_failed");
@@ -100,7 +108,10 @@ async fn each_booking_rule_has_its_own_code() {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         membership::Entity::update_many()
             .col_expr(membership::Column::Status, Expr::value("paused"))
-            .filter(membership::Column::AccountId.eq(paused.account_id().parse::<uuid::Uuid>().unwrap()))
+            .filter(
+                membership::Column::AccountId
+                    .eq(paused.account_id().parse::<uuid::Uuid>().unwrap()),
+            )
             .exec(&app.db)
             .await
             .unwrap();
@@ -128,7 +139,10 @@ async fn staff_book_and_cancel_for_a_member_and_members_only_for_themselves() {
         assert_eq!(booking["booked_by"], staff.account_id());
         staff
             .post(
-                &format!("/api/v1/bookings/{}/cancel", booking["id"].as_str().unwrap()),
+                &format!(
+                    "/api/v1/bookings/{}/cancel",
+                    booking["id"].as_str().unwrap()
+                ),
                 json!({}),
             )
             .await
@@ -172,7 +186,10 @@ async fn cancelling_after_the_cut_off_is_late_and_a_cancelled_booking_stays_canc
     let gym = Gym::create(&app).await;
     let early = gym.session(5).await;
     let booking: Value = book(&gym.member, &early).await.json();
-    let path = format!("/api/v1/bookings/{}/cancel", booking["id"].as_str().unwrap());
+    let path = format!(
+        "/api/v1/bookings/{}/cancel",
+        booking["id"].as_str().unwrap()
+    );
     let cancelled: Value = gym
         .member
         .post(&path, json!({}))
@@ -189,11 +206,15 @@ async fn cancelling_after_the_cut_off_is_late_and_a_cancelled_booking_stays_canc
     // Default cut-off: two hours.
     let soon = gym.session(5).await;
     let booking: Value = book(&gym.member, &soon).await.json();
-    gym.move_session(&soon, Utc::now() + Duration::minutes(90)).await;
+    gym.move_session(&soon, Utc::now() + Duration::minutes(90))
+        .await;
     let cancelled: Value = gym
         .member
         .post(
-            &format!("/api/v1/bookings/{}/cancel", booking["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/bookings/{}/cancel",
+                booking["id"].as_str().unwrap()
+            ),
             json!({}),
         )
         .await
@@ -203,11 +224,15 @@ async fn cancelling_after_the_cut_off_is_late_and_a_cancelled_booking_stays_canc
 
     let started = gym.session(5).await;
     let booking: Value = book(&gym.member, &started).await.json();
-    gym.move_session(&started, Utc::now() - Duration::minutes(1)).await;
+    gym.move_session(&started, Utc::now() - Duration::minutes(1))
+        .await;
     let problem = gym
         .member
         .post(
-            &format!("/api/v1/bookings/{}/cancel", booking["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/bookings/{}/cancel",
+                booking["id"].as_str().unwrap()
+            ),
             json!({}),
         )
         .await
@@ -228,7 +253,11 @@ async fn the_waitlist_promotes_in_order_and_notifies() {
     assert_eq!(not_full.code, "schedule.session_not_full");
     let booking: Value = book(&gym.member, &session).await.json();
 
-    let (ana, ben, cleo) = (gym.new_member().await, gym.new_member().await, gym.new_member().await);
+    let (ana, ben, cleo) = (
+        gym.new_member().await,
+        gym.new_member().await,
+        gym.new_member().await,
+    );
     let mut entries = Vec::new();
     for (i, who) in [&ana, &ben, &cleo].into_iter().enumerate() {
         let entry: Value = who
@@ -250,18 +279,30 @@ async fn the_waitlist_promotes_in_order_and_notifies() {
         .await
         .assert_problem(409);
     assert_eq!(problem.code, "schedule.already_booked");
-    let view: Value = cleo.get(&format!("/api/v1/sessions/{session}")).await.json();
+    let view: Value = cleo
+        .get(&format!("/api/v1/sessions/{session}"))
+        .await
+        .json();
     assert_eq!(view["my_booking"]["state"], "waitlisted");
     assert_eq!(view["my_booking"]["position"], 3);
     assert_eq!(view["waitlist_count"], 3);
 
     // Ana leaves; Cleo moves up.
     let ana_entry = format!("/api/v1/waitlist/{}", entries[0]["id"].as_str().unwrap());
-    ben.send(Method::DELETE, &ana_entry, |r| r).await.assert_problem(404);
-    ana.send(Method::DELETE, &ana_entry, |r| r).await.assert_status(204);
-    ana.send(Method::DELETE, &ana_entry, |r| r).await.assert_problem(404);
+    ben.send(Method::DELETE, &ana_entry, |r| r)
+        .await
+        .assert_problem(404);
+    ana.send(Method::DELETE, &ana_entry, |r| r)
+        .await
+        .assert_status(204);
+    ana.send(Method::DELETE, &ana_entry, |r| r)
+        .await
+        .assert_problem(404);
     let cleo_entry: Value = cleo
-        .get(&format!("/api/v1/waitlist/{}", entries[2]["id"].as_str().unwrap()))
+        .get(&format!(
+            "/api/v1/waitlist/{}",
+            entries[2]["id"].as_str().unwrap()
+        ))
         .await
         .assert_status(200)
         .json();
@@ -270,7 +311,10 @@ async fn the_waitlist_promotes_in_order_and_notifies() {
     // The member cancels: Ben, first in line, gets the place and hears of it.
     gym.member
         .post(
-            &format!("/api/v1/bookings/{}/cancel", booking["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/bookings/{}/cancel",
+                booking["id"].as_str().unwrap()
+            ),
             json!({}),
         )
         .await
@@ -279,11 +323,17 @@ async fn the_waitlist_promotes_in_order_and_notifies() {
     assert_eq!(view["my_booking"]["state"], "booked");
     assert_eq!(view["booked_count"], 1);
     assert_eq!(view["waitlist_count"], 1);
-    let view: Value = cleo.get(&format!("/api/v1/sessions/{session}")).await.json();
+    let view: Value = cleo
+        .get(&format!("/api/v1/sessions/{session}"))
+        .await
+        .json();
     assert_eq!(view["my_booking"]["position"], 1);
     let promoted = messages(&app, "schedule.waitlist_promoted").await;
     assert_eq!(promoted.len(), 1);
-    assert_eq!(promoted[0].account_id.unwrap().to_string(), ben.account_id());
+    assert_eq!(
+        promoted[0].account_id.unwrap().to_string(),
+        ben.account_id()
+    );
 
     // A larger capacity takes Cleo in at once.
     gym.admin
@@ -292,7 +342,10 @@ async fn the_waitlist_promotes_in_order_and_notifies() {
         })
         .await
         .assert_status(200);
-    let view: Value = cleo.get(&format!("/api/v1/sessions/{session}")).await.json();
+    let view: Value = cleo
+        .get(&format!("/api/v1/sessions/{session}"))
+        .await
+        .json();
     assert_eq!(view["my_booking"]["state"], "booked");
     assert_eq!(view["waitlist_count"], 0);
     assert_eq!(view["places_left"], 0);
@@ -304,7 +357,8 @@ async fn the_waitlist_closes_before_the_start() {
     let gym = Gym::create(&app).await;
     let session = gym.session(1).await;
     book(&gym.member, &session).await.assert_status(201);
-    gym.move_session(&session, Utc::now() + Duration::minutes(20)).await;
+    gym.move_session(&session, Utc::now() + Duration::minutes(20))
+        .await;
     let ben = gym.new_member().await;
     let problem = ben
         .post(&format!("/api/v1/sessions/{session}/waitlist"), json!({}))
@@ -319,14 +373,18 @@ async fn staff_mark_attendance_and_the_place_stays_taken() {
     let gym = Gym::create(&app).await;
     let session = gym.session(2).await;
     let booking: Value = book(&gym.member, &session).await.json();
-    let path = format!("/api/v1/bookings/{}/attendance", booking["id"].as_str().unwrap());
+    let path = format!(
+        "/api/v1/bookings/{}/attendance",
+        booking["id"].as_str().unwrap()
+    );
     let problem = gym
         .trainer
         .post(&path, json!({ "status": "attended" }))
         .await
         .assert_problem(409);
     assert_eq!(problem.code, "schedule.session_not_started");
-    gym.move_session(&session, Utc::now() - Duration::minutes(10)).await;
+    gym.move_session(&session, Utc::now() - Duration::minutes(10))
+        .await;
     gym.member
         .post(&path, json!({ "status": "attended" }))
         .await
@@ -377,7 +435,10 @@ async fn a_repeated_idempotency_key_replays_the_booking() {
     };
     let first = send().await.assert_status(201);
     let again = send().await.assert_status(201);
-    assert_eq!(again.header("idempotency-replayed").as_deref(), Some("true"));
+    assert_eq!(
+        again.header("idempotency-replayed").as_deref(),
+        Some("true")
+    );
     assert_eq!(first.body, again.body);
     assert_eq!(gym.session_row(&session).await.booked_count, 1);
 }
@@ -462,14 +523,20 @@ async fn roles_and_outsiders_on_booking_routes() {
     }
     gym.owner
         .post(
-            &format!("/api/v1/bookings/{}/cancel", booking["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/bookings/{}/cancel",
+                booking["id"].as_str().unwrap()
+            ),
             json!({}),
         )
         .await
         .assert_problem(404);
     gym.owner
         .post(
-            &format!("/api/v1/bookings/{}/attendance", booking["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/bookings/{}/attendance",
+                booking["id"].as_str().unwrap()
+            ),
             json!({ "status": "attended" }),
         )
         .await

@@ -48,7 +48,10 @@ async fn managers_build_categories_and_classes_that_everyone_in_the_gym_reads() 
         .assert_status(201);
     let location = created.header("location").unwrap();
     let class: Value = created.json();
-    assert_eq!(location, format!("/api/v1/classes/{}", class["id"].as_str().unwrap()));
+    assert_eq!(
+        location,
+        format!("/api/v1/classes/{}", class["id"].as_str().unwrap())
+    );
     assert_eq!(class["difficulty"], "intermediate");
     assert_eq!(class["active"], true);
 
@@ -85,7 +88,10 @@ async fn managers_build_categories_and_classes_that_everyone_in_the_gym_reads() 
     gym.admin
         .send(
             Method::DELETE,
-            &format!("/api/v1/class-categories/{}", category["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/class-categories/{}",
+                category["id"].as_str().unwrap()
+            ),
             |r| r,
         )
         .await
@@ -184,14 +190,24 @@ async fn roles_and_outsiders_on_category_and_class_routes() {
                 json!({ "name": format!("Class {i}"), "duration_minutes": 30, "capacity": 5 }),
             )
             .await;
-        assert_eq!(response.status.as_u16(), [201, 201, 403, 403, 404][i], "{}", response.body);
+        assert_eq!(
+            response.status.as_u16(),
+            [201, 201, 403, 403, 404][i],
+            "{}",
+            response.body
+        );
         let response = actor
             .post(
                 "/api/v1/class-categories",
                 json!({ "name": format!("Category {i}") }),
             )
             .await;
-        assert_eq!(response.status.as_u16(), [201, 201, 403, 403, 404][i], "{}", response.body);
+        assert_eq!(
+            response.status.as_u16(),
+            [201, 201, 403, 403, 404][i],
+            "{}",
+            response.body
+        );
     }
     gym.expect_statuses(
         Method::DELETE,

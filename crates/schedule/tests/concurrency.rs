@@ -59,7 +59,12 @@ async fn fifty_members_racing_for_ten_places_get_exactly_ten_and_the_line_moves_
 
     // The 40 refused join the waitlist at once: 40 distinct positions.
     let waitlist = format!("/api/v1/sessions/{session}/waitlist");
-    let responses = join_all(refused.iter().map(|&i| members[i].post(&waitlist, json!({})))).await;
+    let responses = join_all(
+        refused
+            .iter()
+            .map(|&i| members[i].post(&waitlist, json!({}))),
+    )
+    .await;
     for response in &responses {
         assert_eq!(response.status.as_u16(), 201, "{}", response.body);
     }
@@ -106,7 +111,10 @@ async fn fifty_members_racing_for_ten_places_get_exactly_ten_and_the_line_moves_
         .collect();
     assert_eq!(now_booked.len(), 10);
     for account in &first_five {
-        assert!(now_booked.contains(account), "the first five in line hold places");
+        assert!(
+            now_booked.contains(account),
+            "the first five in line hold places"
+        );
     }
     let row = gym.session_row(&session).await;
     assert_eq!((row.booked_count, row.waitlist_count), (10, 35));
@@ -118,7 +126,10 @@ async fn fifty_members_racing_for_ten_places_get_exactly_ten_and_the_line_moves_
         .iter()
         .find(|m| m.account_id() == line[5].account_id.to_string())
         .unwrap();
-    let view: Value = sixth.get(&format!("/api/v1/sessions/{session}")).await.json();
+    let view: Value = sixth
+        .get(&format!("/api/v1/sessions/{session}"))
+        .await
+        .json();
     assert_eq!(view["my_booking"]["position"], 1);
 }
 
@@ -128,7 +139,10 @@ async fn one_member_booking_twice_at_once_holds_one_place() {
     let gym = Gym::create(&app).await;
     let session = gym.session(10).await;
     let responses = join_all((0..8).map(|_| book(&gym.member, &session))).await;
-    let created = responses.iter().filter(|r| r.status.as_u16() == 201).count();
+    let created = responses
+        .iter()
+        .filter(|r| r.status.as_u16() == 201)
+        .count();
     assert_eq!(created, 1);
     for response in responses.into_iter().filter(|r| r.status.as_u16() != 201) {
         assert_eq!(response.assert_problem(409).code, "schedule.already_booked");

@@ -16,7 +16,9 @@ use serde_json::{Value, json};
 use support::{Gym, app, book, messages};
 
 fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 #[tokio::test]
@@ -35,7 +37,10 @@ async fn a_weekly_series_stays_at_seven_local_across_the_spring_change() {
         .await
         .assert_status(201)
         .json();
-    assert_eq!(series["rrule"], "FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TH;COUNT=6");
+    assert_eq!(
+        series["rrule"],
+        "FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TH;COUNT=6"
+    );
     assert_eq!(series["sessions_affected"], 6);
     assert_eq!(series["time_zone"], "Europe/Madrid");
 
@@ -63,7 +68,10 @@ async fn a_weekly_series_stays_at_seven_local_across_the_spring_change() {
             "2027-04-01T07:00:00+02:00",
         ]
     );
-    assert_eq!(at(items[4]["starts_at"].as_str().unwrap()), at("2027-03-29T05:00:00Z"));
+    assert_eq!(
+        at(items[4]["starts_at"].as_str().unwrap()),
+        at("2027-03-29T05:00:00Z")
+    );
     let first = &items[0];
     assert_eq!(first["class"]["name"], "Spinning");
     assert_eq!(first["trainer"]["account_id"], gym.trainer.account_id());
@@ -76,7 +84,10 @@ async fn a_weekly_series_stays_at_seven_local_across_the_spring_change() {
     assert!(first["my_booking"].is_null());
     let fetched: Value = gym
         .member
-        .get(&format!("/api/v1/series/{}", series["id"].as_str().unwrap()))
+        .get(&format!(
+            "/api/v1/series/{}",
+            series["id"].as_str().unwrap()
+        ))
         .await
         .assert_status(200)
         .json();
@@ -98,7 +109,10 @@ async fn series_rules_are_validated() {
         .await
         .assert_problem(422);
     let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
-    assert_eq!(fields, ["weekdays[0]", "start_time", "interval_weeks", "until"]);
+    assert_eq!(
+        fields,
+        ["weekdays[0]", "start_time", "interval_weeks", "until"]
+    );
     let problem = gym
         .admin
         .post(
@@ -149,7 +163,10 @@ async fn editing_this_and_following_moves_later_occurrences_in_wall_time_and_tel
         .json();
     let page: Value = gym
         .member
-        .get(&format!("/api/v1/sessions?class_id={class}&to={}", (Utc::now() + Duration::days(10)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+        .get(&format!(
+            "/api/v1/sessions?class_id={class}&to={}",
+            (Utc::now() + Duration::days(10)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ))
         .await
         .assert_status(200)
         .json();
@@ -165,9 +182,11 @@ async fn editing_this_and_following_moves_later_occurrences_in_wall_time_and_tel
     // This occurrence only: another room.
     let edited: Value = gym
         .admin
-        .send(Method::PATCH, &format!("/api/v1/sessions/{}", ids[0]), |r| {
-            r.json(&json!({ "room": "Garden", "notes": "Bring water" }))
-        })
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/sessions/{}", ids[0]),
+            |r| r.json(&json!({ "room": "Garden", "notes": "Bring water" })),
+        )
         .await
         .assert_status(200)
         .json();
@@ -193,17 +212,27 @@ async fn editing_this_and_following_moves_later_occurrences_in_wall_time_and_tel
         assert!(local.contains(expected), "session {i}: {local}");
         let length = at(s["ends_at"].as_str().unwrap()) - at(s["starts_at"].as_str().unwrap());
         assert_eq!(length, Duration::minutes(if i < 2 { 60 } else { 45 }));
-        assert_eq!(s["room"], if i == 0 { json!("Garden") } else { Value::Null });
+        assert_eq!(
+            s["room"],
+            if i == 0 { json!("Garden") } else { Value::Null }
+        );
     }
     let changed = messages(&app, "schedule.session_changed").await;
-    assert_eq!(changed.len(), 1, "only the booked member of a moved session hears");
+    assert_eq!(
+        changed.len(),
+        1,
+        "only the booked member of a moved session hears"
+    );
     assert_eq!(
         changed[0].account_id.unwrap().to_string(),
         gym.member.account_id()
     );
     let template: Value = gym
         .member
-        .get(&format!("/api/v1/series/{}", series["id"].as_str().unwrap()))
+        .get(&format!(
+            "/api/v1/series/{}",
+            series["id"].as_str().unwrap()
+        ))
         .await
         .json();
     assert_eq!(template["start_time"], "18:30");
@@ -211,9 +240,11 @@ async fn editing_this_and_following_moves_later_occurrences_in_wall_time_and_tel
     // A capacity below the places booked is refused.
     let problem = gym
         .admin
-        .send(Method::PATCH, &format!("/api/v1/sessions/{}", ids[3]), |r| {
-            r.json(&json!({ "capacity": 0 }))
-        })
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/sessions/{}", ids[3]),
+            |r| r.json(&json!({ "capacity": 0 })),
+        )
         .await
         .assert_problem(422);
     assert_eq!(problem.errors[0].field, "capacity");
@@ -221,9 +252,11 @@ async fn editing_this_and_following_moves_later_occurrences_in_wall_time_and_tel
     book(&second, &ids[3]).await.assert_status(201);
     let problem = gym
         .admin
-        .send(Method::PATCH, &format!("/api/v1/sessions/{}", ids[3]), |r| {
-            r.json(&json!({ "capacity": 1 }))
-        })
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/sessions/{}", ids[3]),
+            |r| r.json(&json!({ "capacity": 1 })),
+        )
         .await
         .assert_problem(409);
     assert_eq!(problem.code, "schedule.capacity_below_booked");
@@ -270,7 +303,10 @@ async fn cancelling_an_occurrence_or_the_series_ends_bookings_and_notifies() {
         .await
         .assert_status(200)
         .json();
-    assert_eq!(result, json!({ "sessions_cancelled": 1, "bookings_cancelled": 1 }));
+    assert_eq!(
+        result,
+        json!({ "sessions_cancelled": 1, "bookings_cancelled": 1 })
+    );
     let s: Value = gym
         .member
         .get(&format!("/api/v1/sessions/{}", ids[0]))
@@ -281,7 +317,10 @@ async fn cancelling_an_occurrence_or_the_series_ends_bookings_and_notifies() {
     assert!(s["my_booking"].is_null());
     let b: Value = gym
         .member
-        .get(&format!("/api/v1/bookings/{}", booking["id"].as_str().unwrap()))
+        .get(&format!(
+            "/api/v1/bookings/{}",
+            booking["id"].as_str().unwrap()
+        ))
         .await
         .json();
     assert_eq!(b["status"], "cancelled");
@@ -300,10 +339,17 @@ async fn cancelling_an_occurrence_or_the_series_ends_bookings_and_notifies() {
         .await
         .assert_status(200)
         .json();
-    assert_eq!(result, json!({ "sessions_cancelled": 3, "bookings_cancelled": 1 }));
+    assert_eq!(
+        result,
+        json!({ "sessions_cancelled": 3, "bookings_cancelled": 1 })
+    );
     let notices = messages(&app, "schedule.session_cancelled").await;
     assert_eq!(notices.len(), 2);
-    assert!(notices[0].body.contains("Trainer ill"), "{}", notices[0].body);
+    assert!(
+        notices[0].body.contains("Trainer ill"),
+        "{}",
+        notices[0].body
+    );
     assert_eq!(notices[0].channel, "push");
     let problem = gym
         .owner
@@ -323,7 +369,12 @@ async fn the_timetable_defaults_to_the_next_week_and_pages_and_filters() {
     let _next_month = gym.session_at(5, now + Duration::days(20)).await;
     book(&gym.member, &later).await.assert_status(201);
 
-    let page: Value = gym.member.get("/api/v1/sessions").await.assert_status(200).json();
+    let page: Value = gym
+        .member
+        .get("/api/v1/sessions")
+        .await
+        .assert_status(200)
+        .json();
     let ids: Vec<&str> = page["items"]
         .as_array()
         .unwrap()
@@ -391,8 +442,13 @@ async fn roles_and_outsiders_on_session_routes() {
     let class = gym.class(5).await;
     let session = gym.session(5).await;
     let starts_at = Utc::now() + Duration::days(4);
-    gym.expect_statuses(Method::GET, "/api/v1/sessions", None, [200, 200, 200, 200, 404])
-        .await;
+    gym.expect_statuses(
+        Method::GET,
+        "/api/v1/sessions",
+        None,
+        [200, 200, 200, 200, 404],
+    )
+    .await;
     gym.expect_statuses(
         Method::GET,
         &format!("/api/v1/sessions/{session}"),
@@ -458,7 +514,11 @@ async fn roles_and_outsiders_on_session_routes() {
     assert_eq!(problem.code, "schedule.session_not_found");
     let page: Value = gym.owner.get("/api/v1/sessions").await.json();
     assert!(
-        page["items"].as_array().unwrap().iter().all(|s| s["id"] != theirs.as_str()),
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["id"] != theirs.as_str()),
         "another gym's sessions never list here"
     );
 }

@@ -51,17 +51,15 @@ impl MigrationTrait for Migration {
                     .col(uuid(ScheduleBookings::TenantId))
                     .col(uuid(ScheduleBookings::SessionId))
                     .col(uuid(ScheduleBookings::AccountId))
-                    .col(
-                        string_len(ScheduleBookings::Status, 16).check(
-                            Expr::col(ScheduleBookings::Status).is_in([
-                                "booked",
-                                "cancelled",
-                                "late_cancelled",
-                                "attended",
-                                "no_show",
-                            ]),
-                        ),
-                    )
+                    .col(string_len(ScheduleBookings::Status, 16).check(
+                        Expr::col(ScheduleBookings::Status).is_in([
+                            "booked",
+                            "cancelled",
+                            "late_cancelled",
+                            "attended",
+                            "no_show",
+                        ]),
+                    ))
                     .col(uuid(ScheduleBookings::BookedBy))
                     .col(boolean(ScheduleBookings::WalkIn).default(false))
                     .col(timestamp_with_time_zone(ScheduleBookings::CreatedAt))

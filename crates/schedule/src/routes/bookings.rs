@@ -52,7 +52,9 @@ pub async fn get_booking(
     auth: Authorized<BookClasses>,
     id: web::Path<BookingId>,
 ) -> ApiResult<web::Json<BookingView>> {
-    service::get_booking(&ctx.db, &auth, *id).await.map(web::Json)
+    service::get_booking(&ctx.db, &auth, *id)
+        .await
+        .map(web::Json)
 }
 
 /// Cancel a booking (one's own, or any for staff); after the gym's cut-off it is recorded as
@@ -70,7 +72,9 @@ pub async fn cancel_booking(
     auth: Authorized<BookClasses>,
     id: web::Path<BookingId>,
 ) -> ApiResult<web::Json<BookingView>> {
-    service::cancel_booking(&ctx, &auth, *id).await.map(web::Json)
+    service::cancel_booking(&ctx, &auth, *id)
+        .await
+        .map(web::Json)
 }
 
 /// Mark a booked member attended or no-show (staff). Either way the place stays taken.

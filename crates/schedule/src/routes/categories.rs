@@ -18,7 +18,9 @@ pub async fn list_categories(
     ctx: web::Data<AppContext>,
     auth: Authorized<ViewClasses>,
 ) -> ApiResult<web::Json<Vec<CategoryView>>> {
-    service::list_categories(&ctx.db, auth.id).await.map(web::Json)
+    service::list_categories(&ctx.db, auth.id)
+        .await
+        .map(web::Json)
 }
 
 /// Create a class category.
@@ -54,7 +56,9 @@ pub async fn get_category(
     auth: Authorized<ViewClasses>,
     id: web::Path<CategoryId>,
 ) -> ApiResult<web::Json<CategoryView>> {
-    service::get_category(&ctx.db, auth.id, *id).await.map(web::Json)
+    service::get_category(&ctx.db, auth.id, *id)
+        .await
+        .map(web::Json)
 }
 
 /// Change a class category; omitted fields stay.

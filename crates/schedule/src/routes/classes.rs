@@ -19,7 +19,9 @@ pub async fn list_classes(
     auth: Authorized<ViewClasses>,
     query: web::Query<ClassQuery>,
 ) -> ApiResult<web::Json<Vec<ClassView>>> {
-    service::list_classes(&ctx.db, auth.id, &query).await.map(web::Json)
+    service::list_classes(&ctx.db, auth.id, &query)
+        .await
+        .map(web::Json)
 }
 
 /// Create a class.
@@ -56,7 +58,9 @@ pub async fn get_class(
     auth: Authorized<ViewClasses>,
     id: web::Path<ClassId>,
 ) -> ApiResult<web::Json<ClassView>> {
-    service::get_class(&ctx.db, auth.id, *id).await.map(web::Json)
+    service::get_class(&ctx.db, auth.id, *id)
+        .await
+        .map(web::Json)
 }
 
 /// Change a class; omitted fields stay. Scheduled sessions keep their own values.

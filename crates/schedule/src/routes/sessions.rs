@@ -31,7 +31,9 @@ pub async fn list_sessions(
     auth: Authorized<ViewClasses>,
     query: web::Query<SessionQuery>,
 ) -> ApiResult<web::Json<Page<SessionView>>> {
-    service::list_sessions(&ctx.db, &auth, &query).await.map(web::Json)
+    service::list_sessions(&ctx.db, &auth, &query)
+        .await
+        .map(web::Json)
 }
 
 /// Schedule a one-off session of a class.
@@ -68,7 +70,9 @@ pub async fn get_session(
     auth: Authorized<ViewClasses>,
     id: web::Path<ClassSessionId>,
 ) -> ApiResult<web::Json<SessionView>> {
-    service::get_session(&ctx.db, &auth, *id).await.map(web::Json)
+    service::get_session(&ctx.db, &auth, *id)
+        .await
+        .map(web::Json)
 }
 
 /// Edit a session, or it and the following sessions of its series (`scope`).
@@ -158,7 +162,9 @@ pub async fn get_series(
     auth: Authorized<ViewClasses>,
     id: web::Path<SeriesId>,
 ) -> ApiResult<web::Json<SeriesView>> {
-    service::get_series(&ctx.db, auth.id, *id).await.map(web::Json)
+    service::get_series(&ctx.db, auth.id, *id)
+        .await
+        .map(web::Json)
 }
 
 /// Cancel a series: its sessions not yet started are cancelled and their members told.
