@@ -3,6 +3,7 @@
 //! gym's booking rules. Opening hours, check-in, calendar feeds, reminders and people views
 //! live here too, in their own files. Payments for bookings belong to billing, not here.
 
+pub mod calendar;
 pub mod checkin;
 pub mod entities;
 pub mod error;

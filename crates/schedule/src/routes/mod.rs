@@ -1,6 +1,7 @@
 //! The module's HTTP routes, one file per resource.
 
 pub mod bookings;
+pub mod calendar;
 pub mod categories;
 pub mod classes;
 pub mod checkin;
@@ -48,5 +49,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(hours::delete_special_day)
         .service(checkin::get_check_in_code)
         .service(checkin::rotate_check_in_code)
-        .service(checkin::check_in);
+        .service(checkin::check_in)
+        .service(calendar::rotate_calendar_feed)
+        .service(calendar::delete_calendar_feed)
+        .service(calendar::timetable_feed)
+        .service(calendar::bookings_feed);
 }
