@@ -127,7 +127,8 @@ impl Module for Gyms {
             .service(routes::gyms::register_gym)
             .service(routes::gyms::create_gym)
             .service(routes::gyms::list_my_gyms)
-            .service(routes::gyms::get_gym);
+            .service(routes::gyms::get_gym)
+            .service(routes::roster::assign_trainer);
     }
 
     async fn seed_demo(

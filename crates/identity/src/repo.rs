@@ -205,6 +205,7 @@ pub async fn insert_memberships(
         role: Set(role.as_str().to_owned()),
         status: Set(membership::STATUS_ACTIVE.to_owned()),
         created_at: Set(now),
+        assigned_trainer_id: Set(None),
     });
     membership::Entity::insert_many(rows)
         .exec(db)

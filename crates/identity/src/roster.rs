@@ -125,6 +125,20 @@ async fn move_membership(
             "This membership changed meanwhile; reload and try again.",
         ));
     }
+    // A trainer who stops being one (another role, archived, removed) keeps no members.
+    if target.role == Role::Trainer.as_str()
+        && (role != Role::Trainer.as_str() || !membership::STATUSES_WITH_ACCESS.contains(&status))
+    {
+        membership::Entity::update_many()
+            .col_expr(
+                membership::Column::AssignedTrainerId,
+                Expr::value(Option::<uuid::Uuid>::None),
+            )
+            .filter(membership::Column::TenantId.eq(tenant.uuid()))
+            .filter(membership::Column::AssignedTrainerId.eq(target.account_id))
+            .exec(txn)
+            .await?;
+    }
     let had_place = takes_a_place(&target.role, &target.status);
     let needs_place = takes_a_place(role, status);
     if needs_place && !had_place {
@@ -237,6 +251,7 @@ async fn admit(
                 role: Set(role.as_str().to_owned()),
                 status: Set(membership::STATUS_ACTIVE.to_owned()),
                 created_at: Set(Utc::now()),
+                assigned_trainer_id: Set(None),
             };
             membership::Entity::insert(row)
                 .exec_with_returning(txn)
@@ -438,6 +453,89 @@ async fn end_membership(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Assigns a member to a trainer (who then sees the member's progress), or clears it.
+///
+/// One conditional update: the member must still be a member with access, and the trainer a
+/// trainer with access, when it runs; otherwise nothing changes.
+#[tracing::instrument(skip_all, fields(tenant = %actor.id, member = %id))]
+pub async fn assign_trainer(
+    ctx: &AppContext,
+    actor: &Tenant,
+    id: MembershipId,
+    trainer: Option<AccountId>,
+) -> Result<MemberView, ApiError> {
+    let target = find_member(&ctx.db, actor.id, id).await?;
+    if !membership::STATUSES_WITH_ACCESS.contains(&target.status.as_str()) {
+        return Err(member_not_found());
+    }
+    if target.role != Role::Member.as_str() {
+        return Err(ApiError::conflict(
+            "roster.not_a_member",
+            "Only members are assigned to a trainer.",
+        ));
+    }
+    let not_a_trainer = || {
+        ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "roster.not_a_trainer",
+            "Not a trainer",
+        )
+        .with_detail("`trainer_id` must be the account id of a trainer of this tenant.")
+    };
+    let txn = palestra_core::db::begin_write(&ctx.db).await?;
+    let mut update = membership::Entity::update_many()
+        .col_expr(
+            membership::Column::AssignedTrainerId,
+            Expr::value(trainer.map(AccountId::uuid)),
+        )
+        .filter(membership::Column::Id.eq(target.id))
+        .filter(membership::Column::Role.eq(Role::Member.as_str()))
+        .filter(membership::Column::Status.is_in(membership::STATUSES_WITH_ACCESS));
+    if let Some(trainer) = trainer {
+        let mut is_trainer = sea_orm::sea_query::Query::select();
+        is_trainer
+            .expr(Expr::val(1))
+            .from_as(membership::Entity, sea_orm::sea_query::Alias::new("t"))
+            .and_where(Expr::col(("t", membership::Column::TenantId)).eq(actor.id.uuid()))
+            .and_where(Expr::col(("t", membership::Column::AccountId)).eq(trainer.uuid()))
+            .and_where(Expr::col(("t", membership::Column::Role)).eq(Role::Trainer.as_str()))
+            .and_where(
+                Expr::col(("t", membership::Column::Status))
+                    .is_in(membership::STATUSES_WITH_ACCESS),
+            );
+        update = update.filter(Expr::exists(is_trainer));
+    }
+    let updated = update.exec(&txn).await?;
+    if updated.rows_affected != 1 {
+        return Err(if trainer.is_some() {
+            not_a_trainer()
+        } else {
+            member_not_found()
+        });
+    }
+    audit::record(
+        &txn,
+        audit_event(
+            actor,
+            "roster.trainer_assigned",
+            Some(AccountId(target.account_id)),
+            json!({ "from": target.assigned_trainer_id, "to": trainer }),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    let account = repo::find_account(&ctx.db, AccountId(target.account_id))
+        .await?
+        .ok_or_else(member_not_found)?;
+    Ok(MemberView::new(
+        membership::Model {
+            assigned_trainer_id: trainer.map(AccountId::uuid),
+            ..target
+        },
+        account,
+    ))
 }
 
 /// Removes someone from the tenant; their history stays.

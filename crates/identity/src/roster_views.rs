@@ -23,6 +23,9 @@ pub struct MemberView {
     /// `active`, `paused`, `archived` or `removed`.
     pub status: String,
     pub joined_at: DateTime<Utc>,
+    /// gym-api: the account id of the trainer this member is assigned to (who sees the member's
+    /// progress), if any.
+    pub assigned_trainer_id: Option<AccountId>,
 }
 
 impl MemberView {
@@ -36,6 +39,7 @@ impl MemberView {
             role: Role::parse(&membership.role).unwrap_or(Role::Member),
             status: membership.status,
             joined_at: membership.created_at,
+            assigned_trainer_id: membership.assigned_trainer_id.map(AccountId),
         }
     }
 }
@@ -121,6 +125,17 @@ impl Validate for UpdateMemberRequest {
         }
     }
 }
+
+/// Assign a member to a trainer, or take the assignment away.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignTrainerRequest {
+    /// The trainer's account id (`account_id` in the roster), who must hold the trainer role
+    /// here; `null` leaves the member without a trainer.
+    pub trainer_id: Option<AccountId>,
+}
+
+impl Validate for AssignTrainerRequest {}
 
 /// Hand the tenant to another member; the current owner becomes an admin.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -229,6 +229,7 @@ impl TestApp {
             role: Set(role.as_str().to_owned()),
             status: Set(membership::STATUS_ACTIVE.to_owned()),
             created_at: Set(chrono_now()),
+            assigned_trainer_id: Set(None),
         })
         .exec(&self.db)
         .await

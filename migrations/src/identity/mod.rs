@@ -16,6 +16,7 @@ mod m20261126_000013_identity_create_invitations;
 mod m20261126_000014_identity_one_owner_per_tenant;
 mod m20261126_000015_identity_create_account_tokens;
 mod m20261126_000016_identity_create_domain_events;
+mod m20261126_000017_identity_assign_trainer;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -32,5 +33,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261126_000014_identity_one_owner_per_tenant::Migration),
         Box::new(m20261126_000015_identity_create_account_tokens::Migration),
         Box::new(m20261126_000016_identity_create_domain_events::Migration),
+        Box::new(m20261126_000017_identity_assign_trainer::Migration),
     ]
 }

@@ -15,6 +15,9 @@ pub struct Model {
     /// `active`, `paused`, `archived` or `removed`.
     pub status: String,
     pub created_at: DateTimeUtc,
+    /// gym-api: the account id of the trainer this member is assigned to, who then sees the
+    /// member's progress. Cleared when that person stops being a trainer here.
+    pub assigned_trainer_id: Option<Uuid>,
 }
 
 /// Relations of a membership.

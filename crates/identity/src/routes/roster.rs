@@ -1,6 +1,6 @@
 //! The roster, invitations, ownership, leaving, join codes and the audit log.
 
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 
 use palestra_core::ids::MembershipId;
 use palestra_core::openapi::TenantHeader;
@@ -13,9 +13,9 @@ use crate::permissions::{
 };
 use crate::roster;
 use crate::roster_views::{
-    AcceptInvitationRequest, AddMemberRequest, AuditEventView, CreateInvitationRequest,
-    InvitationView, JoinCodeView, JoinRequest, JoinedView, MemberQuery, MemberView,
-    TransferOwnershipRequest, UpdateMemberRequest,
+    AcceptInvitationRequest, AddMemberRequest, AssignTrainerRequest, AuditEventView,
+    CreateInvitationRequest, InvitationView, JoinCodeView, JoinRequest, JoinedView, MemberQuery,
+    MemberView, TransferOwnershipRequest, UpdateMemberRequest,
 };
 
 /// The people of the tenant, by name; filter by role or status, search by name or email.
@@ -73,6 +73,28 @@ pub async fn update_member(
     body: Json<UpdateMemberRequest>,
 ) -> ApiResult<web::Json<MemberView>> {
     roster::update_member(&ctx, &auth, *id, body.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Assign a member to a trainer, who then sees the member's progress; `null` clears it.
+#[utoipa::path(tag = "roster", security(("bearer" = ["identity.roster.manage"])),
+    params(TenantHeader, ("id" = MembershipId, Path, description = "The member's membership id.")),
+    request_body = AssignTrainerRequest,
+    responses(
+        (status = 200, description = "The member with their trainer.", body = MemberView),
+        (status = 404, description = "No such person here (`roster.member_not_found`).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Only members get a trainer (`roster.not_a_member`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`trainer_id` is not a trainer here (`roster.not_a_trainer`).", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/members/{id}/trainer")]
+pub async fn assign_trainer(
+    ctx: web::Data<AppContext>,
+    auth: Authorized<ManageRoster>,
+    id: web::Path<MembershipId>,
+    body: Json<AssignTrainerRequest>,
+) -> ApiResult<web::Json<MemberView>> {
+    roster::assign_trainer(&ctx, &auth, *id, body.trainer_id)
         .await
         .map(web::Json)
 }
