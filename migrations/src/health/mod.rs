@@ -1,7 +1,17 @@
-//! Health: Health and progress: body measurements, goals, progress photos and series.
+//! Health: body measurements, goals, progress photos and each person's unit preference.
 
 use sea_orm_migration::MigrationTrait;
 
+mod m20261126_000050_health_create_measurements;
+mod m20261126_000051_health_create_goals;
+mod m20261126_000052_health_create_photos;
+mod m20261126_000053_health_create_preferences;
+
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-    vec![]
+    vec![
+        Box::new(m20261126_000050_health_create_measurements::Migration),
+        Box::new(m20261126_000051_health_create_goals::Migration),
+        Box::new(m20261126_000052_health_create_photos::Migration),
+        Box::new(m20261126_000053_health_create_preferences::Migration),
+    ]
 }
