@@ -12,6 +12,7 @@ pub mod ids;
 pub mod recurrence;
 pub mod repo;
 pub mod routes;
+pub mod seed;
 pub mod permissions;
 pub mod service;
 pub mod settings;
@@ -43,6 +44,14 @@ impl Module for Schedule {
 
     fn configure(&self, cfg: &mut ServiceConfig<'_>) {
         routes::configure(cfg);
+    }
+
+    async fn seed_demo(
+        &self,
+        ctx: &palestra_core::AppContext,
+        _options: &palestra_core::SeedOptions,
+    ) -> Result<Vec<String>, palestra_core::ApiError> {
+        seed::demo(&ctx.db).await
     }
 
     /// A new gym opens with the default weekly hours (weekdays 06:00–22:00, Saturday
