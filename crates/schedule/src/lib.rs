@@ -10,6 +10,7 @@ pub mod error;
 pub mod hours;
 pub mod ids;
 pub mod recurrence;
+pub mod reminders;
 pub mod repo;
 pub mod routes;
 pub mod seed;
@@ -52,6 +53,14 @@ impl Module for Schedule {
         _options: &palestra_core::SeedOptions,
     ) -> Result<Vec<String>, palestra_core::ApiError> {
         seed::demo(&ctx.db).await
+    }
+
+    /// Reminders of booked sessions, on instances that run jobs.
+    fn jobs(
+        &self,
+        ctx: &palestra_core::AppContext,
+    ) -> Result<Vec<palestra_core::BackgroundJob>, palestra_core::jobs::JobSetupError> {
+        Ok(vec![reminders::job(ctx.db.clone())])
     }
 
     /// A new gym opens with the default weekly hours (weekdays 06:00–22:00, Saturday
