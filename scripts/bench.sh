@@ -2,8 +2,9 @@
 # Measures gym-api under load on Postgres, as `just bench` runs it:
 #   - builds release and seeds a demo gym with 200 members in a fresh schema;
 #   - drives load with wrk from a separate process on loopback (32 connections, 20 s each):
-#       GET /api/v1/me, GET /api/v1/gym, GET /api/v1/context, and GET /api/v1/me while 8 connections
-#       send POST /auth/login;
+#       GET /api/v1/me, GET /api/v1/gym, GET /api/v1/context, GET /api/v1/sessions (the next
+#       week of the seeded timetable), booking and cancelling, and GET /api/v1/me while 8
+#       connections send POST /auth/login;
 #   - prints requests/s, p50/p99 latency, server CPU milliseconds per request (from /proc) and
 #     the server's peak RSS, as a Markdown table for docs/benchmarks.md.
 # Usage: scripts/bench.sh [postgres://user@host:port]   (BENCH_DURATION, BENCH_CONNECTIONS, BENCH_PORT)
@@ -97,6 +98,71 @@ out="$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "authorization: Be
 after="$(cpu_ticks)"
 parsed="$(parse "$out")"
 row "GET /api/v1/context" "$parsed" $((after - before)) "$(cut -d' ' -f1 <<<"$parsed")"
+
+# Schedule (seeded by the schedule module: 500 upcoming sessions, ~6,600 bookings), as member001.
+member_token="$(curl -fs -H 'content-type: application/json' \
+    -d '{"email":"member001@demo.palestra.dev","password":"palestra-demo-1"}' \
+    "http://127.0.0.1:$port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
+week_count="$(curl -fs -H "authorization: Bearer $member_token" -H "x-gym-id: $gym_id" \
+    "http://127.0.0.1:$port/api/v1/sessions" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')"
+
+# The timetable of the next 7 days (the default range): one query per request.
+before="$(cpu_ticks)"
+out="$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "authorization: Bearer $member_token" -H "x-gym-id: $gym_id" "http://127.0.0.1:$port/api/v1/sessions")"
+after="$(cpu_ticks)"
+parsed="$(parse "$out")"
+row "GET /api/v1/sessions (next 7 days, $week_count sessions)" "$parsed" $((after - before)) "$(cut -d' ' -f1 <<<"$parsed")"
+
+# Book and cancel: each connection books a session with free places, and its next request
+# cancels what it booked (member001 has no seeded bookings). Sessions within the booking
+# window are shared out between the two wrk threads, so one session is booked again only long
+# after its cancellation.
+book_lua="$(mktemp --suffix=.lua)"
+curl -fs -H "authorization: Bearer $member_token" -H "x-gym-id: $gym_id" \
+    "http://127.0.0.1:$port/api/v1/sessions?limit=500&to=$(date -u -d '+13 days' +%Y-%m-%dT%H:%M:%SZ)" |
+    python3 -c '
+import json, sys
+token, gym = sys.argv[1], sys.argv[2]
+ids = [s["id"] for s in json.load(sys.stdin)["items"] if s["places_left"] > 0]
+print("local ids = {" + ",".join(json.dumps(i) for i in ids) + "}")
+print("local token, gym = " + json.dumps(token) + ", " + json.dumps(gym))
+' "$member_token" "$gym_id" >"$book_lua"
+cat >>"$book_lua" <<'LUA'
+local threads = 0
+function setup(thread)
+    thread:set("tid", threads)
+    threads = threads + 1
+end
+function init(args)
+    pending = {}
+    next_index = tid + 1
+    wrk.headers["Authorization"] = "Bearer " .. token
+    wrk.headers["X-Gym-ID"] = gym
+    wrk.headers["Content-Type"] = "application/json"
+end
+function request()
+    local booking = table.remove(pending)
+    if booking then
+        return wrk.format("POST", "/api/v1/bookings/" .. booking .. "/cancel", nil, "{}")
+    end
+    local session = ids[next_index]
+    next_index = next_index + 2
+    if next_index > #ids then next_index = tid + 1 end
+    return wrk.format("POST", "/api/v1/sessions/" .. session .. "/bookings", nil, "{}")
+end
+function response(status, headers, body)
+    if status == 201 then
+        local booking = body:match('"id":"([0-9a-f-]+)"')
+        if booking then table.insert(pending, booking) end
+    end
+end
+LUA
+before="$(cpu_ticks)"
+out="$(wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$book_lua" "http://127.0.0.1:$port")"
+after="$(cpu_ticks)"
+rm -f "$book_lua"
+parsed="$(parse "$out")"
+row "POST book, then POST cancel (alternating)" "$parsed" $((after - before)) "$(cut -d' ' -f1 <<<"$parsed")"
 
 # Hashing must not starve the runtime: /me under load while 8 connections sign in.
 before="$(cpu_ticks)"
