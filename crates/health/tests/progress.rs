@@ -432,3 +432,29 @@ async fn a_deleted_account_takes_its_progress_with_it() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[tokio::test]
+async fn concurrent_preference_changes_leave_one_setting() {
+    use futures_util::future::join_all;
+    use palestra_health::entities::preference;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+
+    let app = gym_app().await;
+    let (gym, _owner) = gym(&app).await;
+    let ana = person(&app, &gym, Role::Member).await;
+    let results = join_all((0..20).map(|i| {
+        let units = if i % 2 == 0 { "metric" } else { "imperial" };
+        put(
+            &ana,
+            "/api/v1/progress/preferences",
+            json!({ "units": units }),
+        )
+    }))
+    .await;
+    for result in results {
+        result.assert_status(200);
+    }
+    assert_eq!(preference::Entity::find().count(&app.db).await.unwrap(), 1);
+    let prefs: Value = ana.get("/api/v1/progress/preferences").await.json();
+    assert!(prefs["units"] == "metric" || prefs["units"] == "imperial");
+}
