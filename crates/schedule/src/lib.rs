@@ -55,6 +55,15 @@ impl Module for Schedule {
         seed::demo(&ctx.db).await
     }
 
+    /// A deleted account's future places are freed (and go to the waitlist).
+    async fn erase_account(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        account: palestra_core::ids::AccountId,
+    ) -> Result<(), sea_orm::DbErr> {
+        service::erase_account(txn, account).await
+    }
+
     /// Reminders of booked sessions, on instances that run jobs.
     fn jobs(
         &self,

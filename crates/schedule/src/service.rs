@@ -1653,3 +1653,55 @@ pub async fn put_settings(
     .await?;
     get_settings(db, tenant).await
 }
+
+// ---------------------------------------------------------------- account deletion
+
+/// Frees what a deleted account held, inside the deletion's transaction: its booked places in
+/// sessions not yet started are cancelled and go to the waitlist, its waiting entries end. Past
+/// bookings stay as history (the account keeps its id, without personal data).
+pub async fn erase_account(txn: &impl ConnectionTrait, account: AccountId) -> Result<(), DbErr> {
+    use palestra_core::entities::tenant;
+    let now = Utc::now();
+    // The account's own rows in every gym: deliberately not scoped to one tenant.
+    let booked = booking::Entity::find()
+        .find_also_related(session::Entity)
+        .filter(booking::Column::AccountId.eq(account.uuid()))
+        .filter(booking::Column::Status.eq(booking::STATUS_BOOKED))
+        .filter(session::Column::StartsAt.gt(now))
+        .all(txn)
+        .await?;
+    for (row, s) in booked {
+        let Some(s) = s else { continue };
+        let tenant = TenantId(row.tenant_id);
+        let cancelled = repo::cancel_booking_row(
+            txn,
+            tenant,
+            BookingId(row.id),
+            booking::STATUS_CANCELLED,
+            account,
+            now,
+        )
+        .await?;
+        if cancelled {
+            repo::release_place(txn, tenant, ClassSessionId(s.id), now).await?;
+            let rules = settings::load(txn, tenant).await?;
+            if now < rules.waitlist_closes_at(s.starts_at) {
+                let zone = tenant::Entity::find_by_id(tenant.uuid())
+                    .one(txn)
+                    .await?
+                    .and_then(|t| t.time_zone.parse().ok())
+                    .unwrap_or(TimeZone(chrono_tz::UTC));
+                promote_waiting(txn, tenant, zone, ClassSessionId(s.id), now).await?;
+            }
+        }
+    }
+    let waiting = waitlist_entry::Entity::find()
+        .filter(waitlist_entry::Column::AccountId.eq(account.uuid()))
+        .filter(waitlist_entry::Column::Status.eq(waitlist_entry::STATUS_WAITING))
+        .all(txn)
+        .await?;
+    for entry in waiting {
+        leave_line(txn, TenantId(entry.tenant_id), &entry, now).await?;
+    }
+    Ok(())
+}

@@ -560,3 +560,38 @@ async fn roles_and_outsiders_on_booking_routes() {
         .assert_problem(404);
     assert_eq!(problem.code, "schedule.member_not_found");
 }
+
+#[tokio::test]
+async fn a_deleted_account_frees_its_future_places_for_the_waitlist() {
+    let app = app().await;
+    let gym = Gym::create(&app).await;
+    let session = gym.session(1).await;
+    let leaving = gym.new_member().await;
+    let booking: Value = book(&leaving, &session).await.assert_status(201).json();
+    gym.member
+        .post(&format!("/api/v1/sessions/{session}/waitlist"), json!({}))
+        .await
+        .assert_status(201);
+    leaving
+        .send(Method::DELETE, "/api/v1/me", |r| {
+            r.json(&json!({ "password": palestra_testkit::PASSWORD }))
+        })
+        .await
+        .assert_status(204);
+    let view: Value = gym
+        .member
+        .get(&format!("/api/v1/sessions/{session}"))
+        .await
+        .json();
+    assert_eq!(view["my_booking"]["state"], "booked");
+    assert_eq!(view["booked_count"], 1);
+    let old: Value = gym
+        .admin
+        .get(&format!(
+            "/api/v1/bookings/{}",
+            booking["id"].as_str().unwrap()
+        ))
+        .await
+        .json();
+    assert_eq!(old["status"], "cancelled");
+}
