@@ -14,6 +14,30 @@ pub struct SeedOptions {
     pub password: String,
 }
 
+/// A workspace's business figures, for the trainer's dashboard and `GET /workspace`. Computed
+/// in the workspace's time zone ("today", "this week" from Monday, "this month").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct WorkspaceStats {
+    /// Clients on the roster (active, paused or archived).
+    pub total_clients: i64,
+    /// Clients with an active membership.
+    pub active_clients: i64,
+    /// Sessions that take place today (booked, completed or no-show).
+    pub sessions_today: i64,
+    /// Sessions that take place this week, Monday to Sunday.
+    pub sessions_this_week: i64,
+    /// Sessions of this month the client did not come to.
+    pub no_shows_this_month: i64,
+    /// Active clients with no session credits left.
+    pub clients_without_credits: i64,
+    /// Whether payments are taken through the platform; until then the money figures are 0.
+    pub billing_enabled: bool,
+    /// Payments received this month.
+    pub revenue_this_month: crate::money::Money,
+    /// Payments due and not yet received.
+    pub pending_payments: crate::money::Money,
+}
+
 /// A domain module: it owns some routes under `/api/v1`, may run background jobs and can seed
 /// demo data.
 #[async_trait::async_trait]
@@ -68,6 +92,17 @@ pub trait Module: Send + Sync + 'static {
         _time_zone: &str,
     ) -> Result<(), sea_orm::DbErr> {
         Ok(())
+    }
+
+    /// This module's business figures for a tenant, as the caller may see them (`None`: the
+    /// module has none, or not for this caller's role). `GET /workspace` shows the first
+    /// module's answer.
+    async fn workspace_stats(
+        &self,
+        _ctx: &AppContext,
+        _tenant: &crate::tenancy::Tenant,
+    ) -> Result<Option<WorkspaceStats>, crate::ApiError> {
+        Ok(None)
     }
 
     /// Whether this module lets `account` take a place (book a class, an appointment) in

@@ -323,6 +323,10 @@ pub struct WorkspaceView {
     pub created_at: DateTime<Utc>,
     /// The caller's role in this workspace.
     pub role: Role,
+    /// The business figures (the dashboard's), for the trainer and their staff; absent for
+    /// clients and when no module provides them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<palestra_core::module::WorkspaceStats>,
 }
 
 fn strings(value: &serde_json::Value) -> Vec<String> {
@@ -353,6 +357,7 @@ impl WorkspaceView {
             bio: model.bio,
             created_at: model.created_at,
             role,
+            stats: None,
         }
     }
 }

@@ -1,8 +1,11 @@
 //! The personal trainer's business: clients, working hours, appointments, session credits and the dashboard.
 
+pub mod calendar;
 pub mod credits;
+pub mod dashboard;
 pub mod entities;
 pub mod packages;
+pub mod reminders;
 pub mod routes;
 pub mod slots;
 
@@ -32,5 +35,30 @@ impl Module for Trainer {
 
     fn configure(&self, cfg: &mut ServiceConfig<'_>) {
         routes::configure(cfg);
+    }
+
+    /// Appointment reminders and the expiry of unused credits.
+    fn jobs(
+        &self,
+        ctx: &palestra_core::AppContext,
+    ) -> Result<Vec<palestra_core::BackgroundJob>, palestra_core::jobs::JobSetupError> {
+        reminders::jobs(&ctx.db)
+    }
+
+    /// The dashboard's figures, for the trainer and their staff while the module is active.
+    async fn workspace_stats(
+        &self,
+        ctx: &palestra_core::AppContext,
+        tenant: &palestra_core::Tenant,
+    ) -> Result<Option<palestra_core::module::WorkspaceStats>, palestra_core::ApiError> {
+        if !palestra_core::permissions::is_granted("trainer.dashboard.read", tenant.role)
+            || !ctx
+                .module_states
+                .is_active(&ctx.db, &ctx.product, tenant.id, "appointments")
+                .await?
+        {
+            return Ok(None);
+        }
+        dashboard::workspace_stats(ctx, tenant).await.map(Some)
     }
 }

@@ -368,7 +368,10 @@ async fn every_credit_route_checks_role_and_workspace() {
         .await
         .assert_status(200)
         .json();
-    assert_eq!(mine["balance"], 8, "two grants of five, two adjustments of one");
+    assert_eq!(
+        mine["balance"], 8,
+        "two grants of five, two adjustments of one"
+    );
     assert_eq!(mine["entries"]["items"][0]["kind"], "adjustment");
     assert_eq!(mine["entries"]["items"][0]["note"], "typo");
 }

@@ -12,6 +12,8 @@ mod m20261126_000081_trainer_create_credit_lots;
 mod m20261126_000082_trainer_create_credit_entries;
 mod m20261126_000083_trainer_create_credit_balances;
 mod m20261126_000084_trainer_create_credit_charges;
+mod m20261126_000085_trainer_create_calendar_feeds;
+mod m20261126_000086_trainer_create_reminders;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -25,5 +27,7 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261126_000082_trainer_create_credit_entries::Migration),
         Box::new(m20261126_000083_trainer_create_credit_balances::Migration),
         Box::new(m20261126_000084_trainer_create_credit_charges::Migration),
+        Box::new(m20261126_000085_trainer_create_calendar_feeds::Migration),
+        Box::new(m20261126_000086_trainer_create_reminders::Migration),
     ]
 }

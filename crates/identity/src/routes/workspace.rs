@@ -52,9 +52,22 @@ pub async fn register_trainer(
 }
 
 /// The caller's workspace: their own as a trainer, or their trainer's as a client.
+///
+/// The trainer and their staff also get the workspace's business figures (`stats`, as on the
+/// dashboard) when a module provides them.
 #[utoipa::path(tag = "workspace", security(("bearer" = ["identity.tenant.read"])), params(TenantHeader),
     responses((status = 200, description = "The workspace.", body = WorkspaceView)))]
 #[get("/workspace")]
-pub async fn get_workspace(auth: Authorized<ViewTenant>) -> web::Json<WorkspaceView> {
-    web::Json(WorkspaceView::new(auth.tenant.model.clone(), auth.role))
+pub async fn get_workspace(
+    ctx: web::Data<AppContext>,
+    auth: Authorized<ViewTenant>,
+) -> ApiResult<web::Json<WorkspaceView>> {
+    let mut view = WorkspaceView::new(auth.tenant.model.clone(), auth.role);
+    for module in ctx.modules.iter() {
+        if let Some(stats) = module.workspace_stats(&ctx, &auth.tenant).await? {
+            view.stats = Some(stats);
+            break;
+        }
+    }
+    Ok(web::Json(view))
 }

@@ -3,6 +3,7 @@
 pub mod appointment;
 pub mod appointment_type;
 pub mod availability_exception;
+pub mod calendar_feed;
 pub mod client_profile;
 pub mod client_tag;
 pub mod credit_balance;
@@ -10,4 +11,5 @@ pub mod credit_charge;
 pub mod credit_entry;
 pub mod credit_lot;
 pub mod package;
+pub mod reminder;
 pub mod settings;

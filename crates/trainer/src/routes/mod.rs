@@ -1,6 +1,8 @@
 //! The module's HTTP routes, one file per resource.
 
+pub mod calendar;
 pub mod credits;
+pub mod dashboard;
 pub mod packages;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -14,5 +16,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(credits::grant_package)
         .service(credits::adjust_credits)
         .service(credits::client_credits)
-        .service(credits::my_credits);
+        .service(credits::my_credits)
+        .service(dashboard::get_dashboard)
+        .service(calendar::rotate_agenda_feed)
+        .service(calendar::rotate_own_feed)
+        .service(calendar::get_feed);
 }

@@ -80,3 +80,109 @@ impl<'a> Workspace<'a> {
         app.signup_in(&self.id, Role::Trainer).await
     }
 }
+
+/// Writes an appointment type straight to the database (a fixture standing in for the
+/// appointment type routes); returns its id.
+pub async fn insert_type(app: &TestApp, workspace: &str, name: &str, credits: i32) -> uuid::Uuid {
+    use palestra_trainer::entities::appointment_type;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let id = uuid::Uuid::now_v7();
+    let now = chrono::Utc::now();
+    appointment_type::Entity::insert(appointment_type::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(workspace.parse().expect("a workspace uuid")),
+        name: Set(name.to_owned()),
+        duration_minutes: Set(60),
+        price_minor: Set(5000),
+        currency: Set("EUR".to_owned()),
+        buffer_before_minutes: Set(0),
+        buffer_after_minutes: Set(0),
+        min_notice_minutes: Set(0),
+        max_days_ahead: Set(365),
+        location: Set(Some("Studio 1".to_owned())),
+        online_link: Set(None),
+        self_bookable: Set(true),
+        credits: Set(credits),
+        cancel_cutoff_minutes: Set(None),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(&app.db)
+    .await
+    .expect("the type is written");
+    id
+}
+
+/// Writes an appointment straight to the database (a fixture standing in for booking);
+/// returns its id.
+pub async fn insert_appointment(
+    app: &TestApp,
+    workspace: &str,
+    type_id: uuid::Uuid,
+    client: &str,
+    starts_at: chrono::DateTime<chrono::Utc>,
+    status: &str,
+) -> uuid::Uuid {
+    use palestra_trainer::entities::appointment;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let id = uuid::Uuid::now_v7();
+    let now = chrono::Utc::now();
+    let ends_at = starts_at + chrono::Duration::hours(1);
+    appointment::Entity::insert(appointment::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(workspace.parse().expect("a workspace uuid")),
+        client_id: Set(client.parse().expect("an account uuid")),
+        type_id: Set(type_id),
+        starts_at: Set(starts_at),
+        ends_at: Set(ends_at),
+        blocked_from: Set(starts_at),
+        blocked_until: Set(ends_at),
+        status: Set(status.to_owned()),
+        notes: Set(Some("private note".to_owned())),
+        series_id: Set(None),
+        booked_by: Set(client.parse().expect("an account uuid")),
+        credits: Set(0),
+        cancelled_at: Set(None),
+        cancelled_by: Set(None),
+        cancel_reason: Set(None),
+        sequence: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(&app.db)
+    .await
+    .expect("the appointment is written");
+    id
+}
+
+/// Changes a membership's column (`status` or `role`) straight in the database.
+pub async fn set_membership(app: &TestApp, account: &str, column: &str, value: &str) {
+    use palestra_core::entities::membership;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let column = match column {
+        "status" => membership::Column::Status,
+        "role" => membership::Column::Role,
+        other => panic!("no membership column {other}"),
+    };
+    membership::Entity::update_many()
+        .col_expr(column, Expr::value(value))
+        .filter(membership::Column::AccountId.eq(account.parse::<uuid::Uuid>().expect("a uuid")))
+        .exec(&app.db)
+        .await
+        .expect("the membership is changed");
+}
+
+/// Sets an appointment's iCalendar sequence straight in the database.
+pub async fn set_sequence(app: &TestApp, appointment: uuid::Uuid, sequence: i32) {
+    use palestra_trainer::entities::appointment;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    appointment::Entity::update_many()
+        .col_expr(appointment::Column::Sequence, Expr::value(sequence))
+        .filter(appointment::Column::Id.eq(appointment))
+        .exec(&app.db)
+        .await
+        .expect("the appointment is changed");
+}
