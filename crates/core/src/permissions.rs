@@ -59,6 +59,15 @@ pub const GRANTS: &[(&str, &[Role])] = &[
     ("trainer.dashboard.read", STAFF),
     ("trainer.calendar.agenda", STAFF),
     ("trainer.calendar.own", ALL),
+    // trainer
+    ("trainer.availability.read", ALL),
+    ("trainer.availability.manage", STAFF),
+    ("trainer.clients.read", STAFF),
+    ("trainer.clients.manage", STAFF),
+    ("trainer.profile.read", ALL),
+    ("trainer.appointments.read", ALL),
+    ("trainer.appointments.book", ALL),
+    ("trainer.appointments.manage", STAFF),
 ];
 
 /// Whether a role holds a permission.

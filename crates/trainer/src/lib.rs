@@ -1,9 +1,12 @@
 //! The personal trainer's business: clients, working hours, appointments, session credits and the dashboard.
 
+pub mod appointments;
+pub mod availability;
 pub mod calendar;
 pub mod credits;
 pub mod dashboard;
 pub mod entities;
+pub mod error;
 pub mod packages;
 pub mod reminders;
 pub mod routes;

@@ -1,0 +1,580 @@
+//! Availability, appointment types and appointments through the API: booking, buffers, the
+//! race for one slot, recurring series, cancellation, and who may do what where.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail the test loudly at the first surprise"
+)]
+
+mod support;
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone as _, Utc, Weekday};
+use chrono_tz::Europe::Madrid;
+use futures_util::future::join_all;
+use palestra_testkit::Actor;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use support::{app, workspace};
+
+/// A Monday at least a week ahead, at a Madrid wall time, as UTC.
+fn monday_at(hour: u32, minute: u32) -> DateTime<Utc> {
+    let mut date = Utc::now().with_timezone(&Madrid).date_naive() + Days::new(7);
+    while date.weekday() != Weekday::Mon {
+        date = date + Days::new(1);
+    }
+    at(date, hour, minute)
+}
+
+fn at(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    Madrid
+        .from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap()))
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+async fn create_type(owner: &Actor<'_>, body: Value) -> String {
+    let body: Value = owner
+        .post("/api/v1/appointment-types", body)
+        .await
+        .assert_status(201)
+        .json();
+    body["id"].as_str().unwrap().to_owned()
+}
+
+async fn pt_type(owner: &Actor<'_>) -> String {
+    create_type(
+        owner,
+        json!({
+            "name": "Personal training",
+            "duration_minutes": 60,
+            "buffer_before_minutes": 15,
+            "buffer_after_minutes": 15,
+            "price_minor": 5000
+        }),
+    )
+    .await
+}
+
+async fn book(
+    actor: &Actor<'_>,
+    type_id: &str,
+    client: Option<&str>,
+    start: DateTime<Utc>,
+) -> palestra_testkit::TestResponse {
+    let mut body = json!({ "type_id": type_id, "starts_at": start });
+    if let Some(client) = client {
+        body["client_id"] = json!(client);
+    }
+    actor.post("/api/v1/appointments", body).await
+}
+
+#[tokio::test]
+async fn a_taken_slot_is_refused_buffers_included_with_the_next_free_slots() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let (ana, ben) = (ws.client(&app).await, ws.client(&app).await);
+    let kind = pt_type(&ws.owner).await;
+    let ten = monday_at(10, 0);
+    let first: Value = book(&ws.owner, &kind, Some(ana.account_id()), ten)
+        .await
+        .assert_status(201)
+        .json();
+    assert_eq!(first["status"], "booked");
+    // Inside the session, and inside the buffers on either side.
+    for minutes in [30, 75, -75] {
+        let start = ten + chrono::Duration::minutes(minutes);
+        let problem = book(&ws.owner, &kind, Some(ben.account_id()), start)
+            .await
+            .assert_problem(409);
+        assert_eq!(problem.code, "trainer.slot_taken", "{minutes}");
+        let next = problem.extensions["next_slots"].as_array().unwrap();
+        assert!(!next.is_empty());
+        let next_start: DateTime<Utc> = next[0]["starts_at"].as_str().unwrap().parse().unwrap();
+        assert!(
+            next_start >= ten + chrono::Duration::minutes(90)
+                || next_start + chrono::Duration::minutes(90) <= ten
+        );
+    }
+    // Buffers just touching are fine.
+    book(
+        &ws.owner,
+        &kind,
+        Some(ben.account_id()),
+        ten + chrono::Duration::minutes(90),
+    )
+    .await
+    .assert_status(201);
+    // The slots around them are gone from availability.
+    let slots: Value = ana
+        .get(&format!(
+            "/api/v1/availability?type={kind}&from={}&to={}&tz=America/New_York",
+            ten.with_timezone(&Madrid).date_naive(),
+            ten.with_timezone(&Madrid).date_naive()
+        ))
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(slots["time_zone"], "America/New_York");
+    assert_eq!(slots["trainer_time_zone"], "Europe/Madrid");
+    let starts: Vec<DateTime<Utc>> = slots["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["starts_at"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(!starts.is_empty());
+    for s in &starts {
+        let blocked = (
+            *s - chrono::Duration::minutes(15),
+            *s + chrono::Duration::minutes(75),
+        );
+        let taken = (
+            ten - chrono::Duration::minutes(15),
+            ten + chrono::Duration::minutes(165),
+        );
+        assert!(blocked.1 <= taken.0 || blocked.0 >= taken.1, "{s} overlaps");
+    }
+    let local = slots["slots"][0]["local_starts_at"].as_str().unwrap();
+    assert!(
+        local.ends_with("-05:00") || local.ends_with("-04:00"),
+        "{local}"
+    );
+}
+
+#[tokio::test]
+async fn twenty_clients_racing_for_one_slot_leave_exactly_one_booking() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let kind = pt_type(&ws.owner).await;
+    let mut clients = Vec::new();
+    for _ in 0..20 {
+        clients.push(ws.client(&app).await);
+    }
+    let start = monday_at(11, 0);
+    let responses = join_all(clients.iter().enumerate().map(|(i, c)| {
+        let kind = kind.clone();
+        // Half take the very slot, half one that overlaps it through the buffers.
+        let start = if i % 2 == 0 {
+            start
+        } else {
+            start + chrono::Duration::minutes(45)
+        };
+        async move { book(c, &kind, None, start).await }
+    }))
+    .await;
+    let won = responses
+        .iter()
+        .filter(|r| r.status.as_u16() == 201)
+        .count();
+    let lost: Vec<_> = responses
+        .iter()
+        .filter(|r| r.status.as_u16() == 409)
+        .collect();
+    assert_eq!(
+        won,
+        1,
+        "{:?}",
+        responses.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert_eq!(lost.len(), 19);
+    for r in lost {
+        let body: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(body["code"], "trainer.slot_taken");
+    }
+    let page: Value = ws
+        .owner
+        .get("/api/v1/appointments?status=booked")
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn clients_book_only_themselves_within_the_rules_and_see_only_their_own() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let (ana, ben) = (ws.client(&app).await, ws.client(&app).await);
+    let kind = pt_type(&ws.owner).await;
+    let private = create_type(
+        &ws.owner,
+        json!({ "name": "Assessment", "duration_minutes": 30, "self_bookable": false }),
+    )
+    .await;
+    let monday = monday_at(9, 0);
+    assert_eq!(
+        book(&ana, &private, None, monday)
+            .await
+            .assert_problem(403)
+            .code,
+        "trainer.not_self_bookable"
+    );
+    // Saturday: outside the default Monday-to-Friday hours.
+    let saturday = monday - chrono::Duration::days(2);
+    assert_eq!(
+        book(&ana, &kind, None, saturday)
+            .await
+            .assert_problem(409)
+            .code,
+        "trainer.outside_working_hours"
+    );
+    assert_eq!(
+        book(&ana, &kind, Some(ben.account_id()), monday)
+            .await
+            .assert_problem(404)
+            .code,
+        "trainer.client_not_found"
+    );
+    // Clients see only self-bookable types.
+    let types: Value = ana
+        .get("/api/v1/appointment-types")
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(types.as_array().unwrap().len(), 1);
+    let mine: Value = book(&ana, &kind, None, monday)
+        .await
+        .assert_status(201)
+        .json();
+    let id = mine["id"].as_str().unwrap();
+    ben.get(&format!("/api/v1/appointments/{id}"))
+        .await
+        .assert_problem(404);
+    let bens: Value = ben
+        .get("/api/v1/appointments")
+        .await
+        .assert_status(200)
+        .json();
+    assert!(bens["items"].as_array().unwrap().is_empty());
+    let anas: Value = ana
+        .get("/api/v1/appointments")
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(anas["items"].as_array().unwrap().len(), 1);
+    // Ben cannot cancel Ana's.
+    ben.post(&format!("/api/v1/appointments/{id}/cancel"), json!({}))
+        .await
+        .assert_problem(404);
+    // Ana cancels in time: cancelled, not late.
+    let cancelled: Value = ana
+        .post(
+            &format!("/api/v1/appointments/{id}/cancel"),
+            json!({ "reason": "ill" }),
+        )
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(cancelled["status"], "cancelled");
+    // The freed slot can be booked again.
+    book(&ben, &kind, None, monday).await.assert_status(201);
+}
+
+#[tokio::test]
+async fn a_cancellation_after_the_cut_off_is_late_and_past_sessions_are_marked() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let kind = pt_type(&ws.owner).await;
+    // Staff may book inside the client's cut-off (24 h by default).
+    let soon = Utc::now() + chrono::Duration::hours(3);
+    let soon = soon - chrono::Duration::seconds(i64::from(soon.timestamp() as i32 % 60));
+    let appointment: Value = book(&ws.owner, &kind, Some(ana.account_id()), soon)
+        .await
+        .assert_status(201)
+        .json();
+    let id = appointment["id"].as_str().unwrap();
+    let late: Value = ana
+        .post(&format!("/api/v1/appointments/{id}/cancel"), json!({}))
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(late["status"], "late_cancelled");
+    ana.post(&format!("/api/v1/appointments/{id}/cancel"), json!({}))
+        .await
+        .assert_problem(409);
+
+    // A past session: completed or no-show, by staff only, once.
+    let past = Utc::now() - chrono::Duration::hours(30);
+    let done: Value = book(&ws.owner, &kind, Some(ana.account_id()), past)
+        .await
+        .assert_status(201)
+        .json();
+    let done = done["id"].as_str().unwrap();
+    ana.post(&format!("/api/v1/appointments/{done}/complete"), json!({}))
+        .await
+        .assert_problem(403);
+    let marked: Value = ws
+        .owner
+        .post(&format!("/api/v1/appointments/{done}/no-show"), json!({}))
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(marked["status"], "no_show");
+    assert_eq!(
+        ws.owner
+            .post(&format!("/api/v1/appointments/{done}/complete"), json!({}))
+            .await
+            .assert_problem(409)
+            .code,
+        "trainer.appointment_not_active"
+    );
+    // A future one cannot be marked yet.
+    let future: Value = book(&ws.owner, &kind, Some(ana.account_id()), monday_at(14, 0))
+        .await
+        .assert_status(201)
+        .json();
+    let future = future["id"].as_str().unwrap();
+    assert_eq!(
+        ws.owner
+            .post(
+                &format!("/api/v1/appointments/{future}/complete"),
+                json!({})
+            )
+            .await
+            .assert_problem(409)
+            .code,
+        "trainer.appointment_not_started"
+    );
+    // Rescheduled by staff: the sequence moves on.
+    let moved: Value = ws
+        .owner
+        .post(
+            &format!("/api/v1/appointments/{future}/reschedule"),
+            json!({ "starts_at": monday_at(15, 30) }),
+        )
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(moved["sequence"], 1);
+    let notes: Value = ws
+        .owner
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/appointments/{future}"),
+            |r| r.json(&json!({ "notes": "Bring a towel" })),
+        )
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(notes["notes"], "Bring a towel");
+}
+
+#[tokio::test]
+async fn a_recurring_series_reports_the_occurrences_it_could_not_book() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let (ana, ben) = (ws.client(&app).await, ws.client(&app).await);
+    let kind = pt_type(&ws.owner).await;
+    let first = monday_at(16, 0);
+    // Ben holds the third Monday.
+    book(
+        &ws.owner,
+        &kind,
+        Some(ben.account_id()),
+        first + chrono::Duration::weeks(2),
+    )
+    .await
+    .assert_status(201);
+    let report: Value = ws
+        .owner
+        .post(
+            "/api/v1/appointments/recurring",
+            json!({ "type_id": kind, "client_id": ana.account_id(), "starts_at": first, "every_weeks": 1, "count": 4 }),
+        )
+        .await
+        .assert_status(201)
+        .json();
+    assert_eq!(report["booked"].as_array().unwrap().len(), 3);
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["code"], "trainer.slot_taken");
+    // Every occurrence keeps the 16:00 wall time in Madrid, whatever the offset.
+    for item in report["booked"].as_array().unwrap() {
+        let start: DateTime<Utc> = item["starts_at"].as_str().unwrap().parse().unwrap();
+        assert_eq!(
+            start.with_timezone(&Madrid).time(),
+            NaiveTime::from_hms_opt(16, 0, 0).unwrap()
+        );
+    }
+    ws.owner
+        .post(
+            "/api/v1/appointments/recurring",
+            json!({ "type_id": kind, "client_id": ana.account_id(), "starts_at": first }),
+        )
+        .await
+        .assert_problem(422);
+}
+
+#[tokio::test]
+async fn availability_and_types_are_staff_managed_and_invisible_to_other_workspaces() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let assistant = ws.assistant(&app).await;
+    let kind = pt_type(&ws.owner).await;
+    let appointment: Value = book(&ws.owner, &kind, Some(ana.account_id()), monday_at(12, 0))
+        .await
+        .assert_status(201)
+        .json();
+    let appointment = appointment["id"].as_str().unwrap();
+
+    // Weekly hours: staff change them, with checks; clients read them.
+    ws.owner
+        .send(Method::PUT, "/api/v1/availability/weekly", |r| {
+            r.json(&json!({ "monday": [{ "starts": "10:00", "ends": "09:00" }] }))
+        })
+        .await
+        .assert_problem(422);
+    assistant
+        .send(Method::PUT, "/api/v1/availability/weekly", |r| {
+            r.json(&json!({ "monday": [{ "starts": "08:00", "ends": "12:00" }, { "starts": "13:00", "ends": "20:00" }] }))
+        })
+        .await
+        .assert_status(200);
+    let weekly: Value = ana
+        .get("/api/v1/availability/weekly")
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(weekly["weekly"]["monday"].as_array().unwrap().len(), 2);
+    assert!(weekly["weekly"]["tuesday"].as_array().unwrap().is_empty());
+
+    // A day off removes that day's slots.
+    let monday = monday_at(9, 0).with_timezone(&Madrid).date_naive();
+    let exception: Value = ws
+        .owner
+        .post(
+            "/api/v1/availability/exceptions",
+            json!({ "date": monday, "kind": "time_off" }),
+        )
+        .await
+        .assert_status(201)
+        .json();
+    let exception = exception["id"].as_str().unwrap();
+    let slots: Value = ana
+        .get(&format!(
+            "/api/v1/availability?type={kind}&from={monday}&to={monday}"
+        ))
+        .await
+        .assert_status(200)
+        .json();
+    assert!(slots["slots"].as_array().unwrap().is_empty());
+
+    // Role gating: a client may not manage.
+    let denied = [
+        (
+            Method::PUT,
+            "/api/v1/availability/weekly".to_owned(),
+            json!({}),
+        ),
+        (
+            Method::GET,
+            "/api/v1/availability/exceptions".to_owned(),
+            Value::Null,
+        ),
+        (
+            Method::POST,
+            "/api/v1/availability/exceptions".to_owned(),
+            json!({ "date": monday, "kind": "time_off" }),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/availability/exceptions/{exception}"),
+            Value::Null,
+        ),
+        (
+            Method::POST,
+            "/api/v1/appointment-types".to_owned(),
+            json!({ "name": "x", "duration_minutes": 30 }),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/appointment-types/{kind}"),
+            json!({ "name": "x", "duration_minutes": 30 }),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/appointment-types/{kind}"),
+            Value::Null,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/appointments/{appointment}/complete"),
+            json!({}),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/appointments/{appointment}/no-show"),
+            json!({}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/appointments/{appointment}"),
+            json!({ "notes": "x" }),
+        ),
+    ];
+    for (method, path, body) in &denied {
+        let response = ana
+            .send(method.clone(), path, |r| {
+                if body.is_null() { r } else { r.json(body) }
+            })
+            .await;
+        assert_eq!(
+            response.status.as_u16(),
+            403,
+            "{method} {path}: {}",
+            response.body
+        );
+    }
+
+    // Another workspace's people get 404 from every route of this one.
+    let other = workspace(&app).await;
+    let outsider = other.owner.in_tenant(&ws.id);
+    let everything = [
+        (Method::GET, "/api/v1/availability/weekly".to_owned()),
+        (Method::GET, format!("/api/v1/availability?type={kind}")),
+        (Method::GET, "/api/v1/availability/exceptions".to_owned()),
+        (
+            Method::GET,
+            format!("/api/v1/availability/exceptions/{exception}"),
+        ),
+        (Method::GET, "/api/v1/appointment-types".to_owned()),
+        (Method::GET, format!("/api/v1/appointment-types/{kind}")),
+        (Method::GET, "/api/v1/appointments".to_owned()),
+        (Method::GET, format!("/api/v1/appointments/{appointment}")),
+        (
+            Method::POST,
+            format!("/api/v1/appointments/{appointment}/cancel"),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/appointments/{appointment}/complete"),
+        ),
+    ];
+    for (method, path) in &everything {
+        let response = outsider
+            .send(method.clone(), path, |r| r.json(&json!({})))
+            .await;
+        assert_eq!(
+            response.status.as_u16(),
+            404,
+            "{method} {path}: {}",
+            response.body
+        );
+    }
+    // And in their own workspace, this one's ids are unknown.
+    other
+        .owner
+        .get(&format!("/api/v1/appointments/{appointment}"))
+        .await
+        .assert_problem(404);
+    other
+        .owner
+        .get(&format!("/api/v1/appointment-types/{kind}"))
+        .await
+        .assert_problem(404);
+}
