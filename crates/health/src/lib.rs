@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod permissions;
 pub mod repo;
 pub mod routes;
+pub mod seed;
 pub mod views;
 
 use std::sync::Arc;
@@ -43,6 +44,15 @@ impl Module for Health {
 
     fn configure(&self, cfg: &mut ServiceConfig<'_>) {
         routes::configure(cfg);
+    }
+
+    /// Demo measurements and goals for the demo tenant's first members.
+    async fn seed_demo(
+        &self,
+        ctx: &palestra_core::AppContext,
+        _options: &palestra_core::SeedOptions,
+    ) -> Result<Vec<String>, palestra_core::ApiError> {
+        seed::demo(&ctx.db, ctx.product.kind).await
     }
 
     /// A deleted account's measurements, goals, photos and settings go with it, in every
