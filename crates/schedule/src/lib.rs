@@ -9,6 +9,7 @@ pub mod entities;
 pub mod error;
 pub mod hours;
 pub mod ids;
+pub mod people;
 pub mod recurrence;
 pub mod reminders;
 pub mod repo;

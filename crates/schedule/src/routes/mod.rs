@@ -6,6 +6,7 @@ pub mod categories;
 pub mod classes;
 pub mod checkin;
 pub mod hours;
+pub mod people;
 pub mod sessions;
 pub mod settings;
 
@@ -53,5 +54,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(calendar::rotate_calendar_feed)
         .service(calendar::delete_calendar_feed)
         .service(calendar::timetable_feed)
-        .service(calendar::bookings_feed);
+        .service(calendar::bookings_feed)
+        .service(people::list_my_sessions)
+        .service(people::list_session_participants)
+        .service(people::list_trainer_sessions)
+        .service(people::get_day_sheet);
 }
