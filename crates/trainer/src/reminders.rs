@@ -31,7 +31,7 @@ use crate::entities::{appointment, appointment_type, reminder};
 /// Reminders go this many minutes before the start, by default.
 pub const DEFAULT_LEAD_MINUTES: i64 = 24 * 60;
 /// How often the jobs look for work.
-pub const POLL_INTERVAL: StdDuration = StdDuration::from_secs(30);
+pub const POLL_INTERVAL: StdDuration = StdDuration::from_secs(10);
 /// At most this many reminders per pass (the next pass goes on at once when it was full).
 pub const BATCH_SIZE: u64 = 200;
 
@@ -239,7 +239,7 @@ async fn sleep_or_stop(shutdown: &CancellationToken) {
     }
 }
 
-/// The module's jobs: reminders and credit expiry, each a pass every 30 seconds until shutdown.
+/// The module's jobs: reminders and credit expiry, each a pass every 10 seconds until shutdown.
 pub fn jobs(db: &DatabaseConnection) -> Result<Vec<BackgroundJob>, JobSetupError> {
     let lead = lead_from_env()?;
     let reminders_db = db.clone();
