@@ -455,6 +455,8 @@ pub struct GoalView {
     /// The latest value has reached the target (in the goal's direction).
     pub target_reached: bool,
     pub deadline: Option<NaiveDate>,
+    /// Active, not reached, and the deadline is past in the tenant's time zone.
+    pub overdue: bool,
     pub status: GoalStatus,
     pub created_by: AccountId,
     pub created_at: DateTime<Utc>,
@@ -485,7 +487,14 @@ pub fn progress(start: Option<f64>, target: f64, latest: Option<f64>) -> (Option
 
 impl GoalView {
     /// The view of a goal with the latest measurement of its metric.
-    pub fn new(row: goal::Model, latest: Option<&measurement::Model>, units: UnitSystem) -> Self {
+    ///
+    /// `today` is the date in the tenant's time zone, for `overdue`.
+    pub fn new(
+        row: goal::Model,
+        latest: Option<&measurement::Model>,
+        units: UnitSystem,
+        today: NaiveDate,
+    ) -> Self {
         let metric = metrics::find(&row.metric);
         let unit = metric.map(|m| m.unit_in(units));
         let show = |v: f64| metric.map_or(v, |m| m.display(v, units));
@@ -503,6 +512,9 @@ impl GoalView {
             latest_at: latest.map(|m| m.measured_at),
             progress_percent,
             target_reached,
+            overdue: GoalStatus::parse(&row.status) == GoalStatus::Active
+                && !target_reached
+                && row.deadline.is_some_and(|d| d < today),
             deadline: row.deadline,
             status: GoalStatus::parse(&row.status),
             metric: row.metric,

@@ -136,6 +136,28 @@ async fn bad_measurements_are_refused_with_the_field_at_fault() {
         .await
         .assert_problem(400);
     assert_eq!(problem.code, "request.invalid_cursor");
+    ana.get(&format!("{ME}/measurements?units=furlongs"))
+        .await
+        .assert_problem(400);
+    ana.get(&format!("{ME}/measurements?limit=1000"))
+        .await
+        .assert_problem(400);
+    ana.get(&format!("{ME}/measurements?from=yesterday"))
+        .await
+        .assert_problem(400);
+    let status = ana
+        .get(&format!("{ME}/measurements/not-a-uuid"))
+        .await
+        .status
+        .as_u16();
+    assert!(status == 400 || status == 404, "{status}");
+    ana.send(
+        reqwest::Method::PATCH,
+        &format!("{ME}/measurements/{}", uuid::Uuid::now_v7()),
+        |r| r.json(&json!({ "unit": "kg" })),
+    )
+    .await
+    .assert_problem(422);
 }
 
 #[tokio::test]
@@ -286,6 +308,7 @@ async fn goals_track_progress_from_the_measurements() {
     let goal: Value = ana.get(&location).await.assert_status(200).json();
     assert_eq!(goal["progress_percent"], 50.0);
     assert_eq!(goal["target_reached"], false);
+    assert_eq!(goal["overdue"], true, "its deadline has passed");
     let imperial: Value = ana.get(&format!("{location}?units=imperial")).await.json();
     assert_eq!(imperial["target_value"], 176.37);
     assert_eq!(imperial["unit"], "lb");
@@ -300,6 +323,7 @@ async fn goals_track_progress_from_the_measurements() {
         .assert_status(201)
         .json();
     assert!(waist["start_value"].is_null());
+    assert_eq!(waist["overdue"], false, "no deadline");
     assert!(waist["progress_percent"].is_null());
     record(
         &ana,

@@ -1,12 +1,13 @@
 //! A person's goals, each with its progress computed from the measurements.
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 
 use palestra_core::openapi::TenantHeader;
 use palestra_core::pagination::{Cursor, Page, PageQuery};
-use palestra_core::{ApiError, ApiResult, AppContext, Authorized, Created, Json, Problem};
+use palestra_core::time::TimeZone;
+use palestra_core::{ApiError, ApiResult, AppContext, Authorized, Created, Json, Problem, Tenant};
 
 use crate::access::{self, Mode};
 use crate::entities::{GoalId, goal};
@@ -25,7 +26,7 @@ const PERSON: &str = "`me`, or the person's account id.";
 
 async fn view(
     ctx: &AppContext,
-    auth: &Authorized<impl Sized>,
+    auth: &Tenant,
     row: goal::Model,
     units: Option<metrics::UnitSystem>,
 ) -> Result<GoalView, ApiError> {
@@ -38,7 +39,17 @@ async fn view(
     .await?;
     let units = viewer_units(ctx, auth, units).await?;
     let latest = latest.get(&row.metric);
-    Ok(GoalView::new(row, latest, units))
+    Ok(GoalView::new(row, latest, units, today(auth)))
+}
+
+/// Today in the tenant's time zone (deadlines are the tenant's calendar dates).
+fn today(tenant: &Tenant) -> NaiveDate {
+    let now = Utc::now();
+    tenant
+        .model
+        .time_zone
+        .parse::<TimeZone>()
+        .map_or_else(|_| now.date_naive(), |tz| tz.local_date(now))
 }
 
 /// Set a goal on a metric for a person; its start is the latest measurement unless given.
@@ -113,7 +124,7 @@ pub async fn create_goal(
     let location = format!("/api/v1/progress/people/{person}/goals/{}", row.id);
     Ok(Created {
         location,
-        body: view(&ctx, &auth, row, query.units).await?,
+        body: view(&ctx, &auth.tenant, row, query.units).await?,
     })
 }
 
@@ -152,6 +163,7 @@ pub async fn list_goals(
     keys.sort_unstable();
     keys.dedup();
     let latest = repo::latest_per_metric(&ctx.db, auth.id, person, &keys).await?;
+    let today = today(&auth.tenant);
     Ok(web::Json(Page::from_rows(
         rows,
         limit,
@@ -161,7 +173,7 @@ pub async fn list_goals(
         },
         |g| {
             let latest = latest.get(&g.metric);
-            GoalView::new(g, latest, units)
+            GoalView::new(g, latest, units, today)
         },
     )))
 }
@@ -186,7 +198,7 @@ pub async fn get_goal(
     let row = repo::find_goal(&ctx.db, auth.id, person, id.uuid())
         .await?
         .ok_or(HealthError::GoalNotFound)?;
-    Ok(web::Json(view(&ctx, &auth, row, query.units).await?))
+    Ok(web::Json(view(&ctx, &auth.tenant, row, query.units).await?))
 }
 
 /// Change a goal's target, deadline, title or status.
@@ -240,7 +252,7 @@ pub async fn update_goal(
     }
     active.updated_at = Set(instant(Utc::now()));
     let row = active.update(&ctx.db).await?;
-    Ok(web::Json(view(&ctx, &auth, row, query.units).await?))
+    Ok(web::Json(view(&ctx, &auth.tenant, row, query.units).await?))
 }
 
 /// Delete a goal.
