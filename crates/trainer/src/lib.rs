@@ -3,6 +3,7 @@
 pub mod appointments;
 pub mod availability;
 pub mod calendar;
+pub mod clients;
 pub mod credits;
 pub mod dashboard;
 pub mod entities;

@@ -4,6 +4,7 @@ pub mod appointment_types;
 pub mod appointments;
 pub mod availability;
 pub mod calendar;
+pub mod clients;
 pub mod credits;
 pub mod dashboard;
 pub mod packages;
@@ -32,7 +33,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(appointments::reschedule_appointment)
         .service(appointments::complete_appointment)
         .service(appointments::no_show_appointment)
-        .service(appointments::update_appointment_notes);
+        .service(appointments::update_appointment_notes)
+        .service(clients::list_clients)
+        .service(clients::get_client)
+        .service(clients::update_client)
+        .service(clients::my_client_profile);
     cfg.service(packages::list_packages)
         .service(packages::create_package)
         .service(packages::get_package)
