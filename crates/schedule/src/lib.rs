@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod checkin;
+pub mod dashboard;
 pub mod entities;
 pub mod error;
 pub mod hours;

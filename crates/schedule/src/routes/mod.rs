@@ -4,6 +4,7 @@ pub mod bookings;
 pub mod calendar;
 pub mod categories;
 pub mod classes;
+pub mod dashboard;
 pub mod checkin;
 pub mod hours;
 pub mod people;
@@ -58,5 +59,6 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(people::list_my_sessions)
         .service(people::list_session_participants)
         .service(people::list_trainer_sessions)
-        .service(people::get_day_sheet);
+        .service(people::get_day_sheet)
+        .service(dashboard::get_dashboard);
 }
