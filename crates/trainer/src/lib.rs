@@ -11,6 +11,7 @@ pub mod error;
 pub mod packages;
 pub mod reminders;
 pub mod routes;
+pub mod seed;
 pub mod slots;
 
 use std::sync::Arc;
@@ -47,6 +48,16 @@ impl Module for Trainer {
         ctx: &palestra_core::AppContext,
     ) -> Result<Vec<palestra_core::BackgroundJob>, palestra_core::jobs::JobSetupError> {
         reminders::jobs(&ctx.db)
+    }
+
+    /// Appointment types, packages, credits and twelve weeks of appointments for the demo
+    /// workspace.
+    async fn seed_demo(
+        &self,
+        ctx: &palestra_core::AppContext,
+        _options: &palestra_core::SeedOptions,
+    ) -> Result<Vec<String>, palestra_core::ApiError> {
+        seed::demo(&ctx.db).await
     }
 
     /// The dashboard's figures, for the trainer and their staff while the module is active.
