@@ -3,17 +3,18 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
+use palestra_core::entities::account;
 use palestra_core::ids::{AccountId, TenantId};
 use palestra_core::pagination::Cursor;
 use palestra_core::scope::scoped;
 
-use crate::entities::{goal, measurement, photo, preference};
+use crate::entities::{goal, measurement, photo};
 use crate::metrics::UnitSystem;
 
 /// An instant range filter.
@@ -25,42 +26,21 @@ pub struct Range {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// The person's preferred units here, metric by default.
+/// The person's preferred units: their account's setting (`PATCH /me`), metric by default.
 pub async fn preferred_units(
     db: &impl ConnectionTrait,
-    tenant: TenantId,
     account: AccountId,
 ) -> Result<UnitSystem, DbErr> {
-    let row = scoped::<preference::Entity>(tenant)
-        .filter(preference::Column::AccountId.eq(account.uuid()))
+    let units: Option<String> = account::Entity::find_by_id(account.uuid())
+        .select_only()
+        .column(account::Column::Units)
+        .into_tuple()
         .one(db)
         .await?;
-    Ok(row
-        .and_then(|r| UnitSystem::parse(&r.units))
+    Ok(units
+        .as_deref()
+        .and_then(UnitSystem::parse)
         .unwrap_or_default())
-}
-
-/// Saves the person's preferred units (one upsert).
-pub async fn save_units(
-    db: &impl ConnectionTrait,
-    tenant: TenantId,
-    account: AccountId,
-    units: UnitSystem,
-) -> Result<(), DbErr> {
-    preference::Entity::insert(preference::ActiveModel {
-        tenant_id: Set(tenant.uuid()),
-        account_id: Set(account.uuid()),
-        units: Set(units.as_str().to_owned()),
-        updated_at: Set(Utc::now()),
-    })
-    .on_conflict(
-        OnConflict::columns([preference::Column::TenantId, preference::Column::AccountId])
-            .update_columns([preference::Column::Units, preference::Column::UpdatedAt])
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await
-    .map(|_| ())
 }
 
 /// Gives goals of this metric that had no start yet the value just measured.
@@ -294,10 +274,6 @@ pub async fn erase_account(db: &impl ConnectionTrait, account: AccountId) -> Res
         .await?;
     photo::Entity::delete_many()
         .filter(photo::Column::AccountId.eq(account.uuid()))
-        .exec(db)
-        .await?;
-    preference::Entity::delete_many()
-        .filter(preference::Column::AccountId.eq(account.uuid()))
         .exec(db)
         .await?;
     Ok(())

@@ -651,16 +651,6 @@ pub struct PhotoQuery {
     pub cursor: Option<String>,
 }
 
-/// The caller's progress settings in this tenant.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PreferencesView {
-    /// The units values are shown in.
-    pub units: UnitSystem,
-}
-
-impl Validate for PreferencesView {}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -322,7 +322,7 @@ async fn a_switched_off_progress_module_answers_403() {
         .assert_problem(403);
     assert_eq!(problem.code, "module.disabled");
     let problem = ana
-        .get("/api/v1/progress/preferences")
+        .get("/api/v1/progress/people/me/goals")
         .await
         .assert_problem(403);
     assert_eq!(problem.code, "module.disabled");

@@ -11,7 +11,7 @@ mod common;
 use palestra_core::Role;
 use serde_json::{Value, json};
 
-use common::{delete, gym, gym_app, patch, person, put, record};
+use common::{delete, gym, gym_app, patch, person, record};
 
 const ME: &str = "/api/v1/progress/people/me";
 
@@ -38,16 +38,11 @@ async fn measurements_are_stored_canonical_and_shown_in_the_viewers_units() {
     assert_eq!(view["recorded_by"], ana.account_id());
     assert_eq!(view["person_id"], ana.account_id());
 
-    // The saved preference turns every answer imperial; `?units=` overrides it.
-    let prefs: Value = ana.get("/api/v1/progress/preferences").await.json();
-    assert_eq!(prefs["units"], "metric");
-    put(
-        &ana,
-        "/api/v1/progress/preferences",
-        json!({ "units": "imperial" }),
-    )
-    .await
-    .assert_status(200);
+    // The account's preference (set with PATCH /me) turns every answer imperial; `?units=`
+    // overrides it.
+    patch(&ana, "/api/v1/me", json!({ "units": "imperial" }))
+        .await
+        .assert_status(200);
     let again: Value = ana.get(&location).await.assert_status(200).json();
     assert_eq!(again["value"], 180.0);
     assert_eq!(again["unit"], "lb");
@@ -455,30 +450,4 @@ async fn a_deleted_account_takes_its_progress_with_it() {
         .await
         .unwrap();
     assert_eq!(left, 0);
-}
-
-#[tokio::test]
-async fn concurrent_preference_changes_leave_one_setting() {
-    use futures_util::future::join_all;
-    use palestra_health::entities::preference;
-    use sea_orm::{EntityTrait, PaginatorTrait};
-
-    let app = gym_app().await;
-    let (gym, _owner) = gym(&app).await;
-    let ana = person(&app, &gym, Role::Member).await;
-    let results = join_all((0..20).map(|i| {
-        let units = if i % 2 == 0 { "metric" } else { "imperial" };
-        put(
-            &ana,
-            "/api/v1/progress/preferences",
-            json!({ "units": units }),
-        )
-    }))
-    .await;
-    for result in results {
-        result.assert_status(200);
-    }
-    assert_eq!(preference::Entity::find().count(&app.db).await.unwrap(), 1);
-    let prefs: Value = ana.get("/api/v1/progress/preferences").await.json();
-    assert!(prefs["units"] == "metric" || prefs["units"] == "imperial");
 }

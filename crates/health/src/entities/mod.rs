@@ -4,7 +4,6 @@
 pub mod goal;
 pub mod measurement;
 pub mod photo;
-pub mod preference;
 
 palestra_core::typed_id!(
     /// One measurement (an observation of one metric at one instant).

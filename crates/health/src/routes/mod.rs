@@ -5,7 +5,6 @@ pub mod goals;
 pub mod measurements;
 pub mod metrics;
 pub mod photos;
-pub mod preferences;
 pub mod series;
 
 use chrono::{DateTime, Utc};
@@ -21,8 +20,6 @@ use crate::repo::{self, Range};
 /// Mounts every route of the module.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(metrics::list_metrics)
-        .service(preferences::get_preferences)
-        .service(preferences::update_preferences)
         .service(measurements::create_measurement)
         .service(measurements::list_measurements)
         .service(measurements::get_measurement)
@@ -40,7 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(photos::delete_photo);
 }
 
-/// The units to answer in: the request's, else the caller's saved preference.
+/// The units to answer in: the request's, else the caller's account preference (`PATCH /me`).
 pub(crate) async fn viewer_units(
     ctx: &AppContext,
     caller: &Tenant,
@@ -48,7 +45,7 @@ pub(crate) async fn viewer_units(
 ) -> Result<UnitSystem, ApiError> {
     match requested {
         Some(units) => Ok(units),
-        None => Ok(repo::preferred_units(&ctx.db, caller.id, caller.account_id).await?),
+        None => Ok(repo::preferred_units(&ctx.db, caller.account_id).await?),
     }
 }
 
