@@ -133,6 +133,27 @@ pub async fn take_place(
     Ok(result.rows_affected == 1)
 }
 
+/// Takes the session row's lock until the transaction ends (Postgres; SQLite's `BEGIN
+/// IMMEDIATE` already serialises writers) with an update that changes nothing. Every write that
+/// touches a session's bookings or waitlist takes this lock first, so two transactions never wait
+/// on each other in opposite orders.
+pub async fn lock_session(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    session: ClassSessionId,
+) -> Result<bool, DbErr> {
+    let result = session::Entity::update_many()
+        .col_expr(
+            session::Column::Sequence,
+            Expr::col(session::Column::Sequence),
+        )
+        .filter(session::Column::TenantId.eq(tenant.uuid()))
+        .filter(session::Column::Id.eq(session.uuid()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// Gives one place back (`booked_count - 1`, never below zero). On Postgres this also locks
 /// the session row until the transaction ends, which orders the waitlist promotions that follow.
 pub async fn release_place(

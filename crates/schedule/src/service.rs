@@ -789,9 +789,15 @@ async fn scoped_sessions(
 ) -> Result<Vec<session::Model>, DbErr> {
     match (scope, first.series_id) {
         (EditScope::ThisAndFollowing, Some(series)) => {
+            // "Following" is by the series' own order (the rule's starts), so an occurrence
+            // moved on its own stays where the rule put it.
+            let from = match first.original_starts_at {
+                Some(original) => session::Column::OriginalStartsAt.gte(original),
+                None => session::Column::StartsAt.gte(first.starts_at),
+            };
             scoped::<session::Entity>(tenant)
                 .filter(session::Column::SeriesId.eq(series))
-                .filter(session::Column::StartsAt.gte(first.starts_at))
+                .filter(from)
                 .filter(session::Column::StartsAt.gt(now))
                 .filter(session::Column::Status.eq(session::STATUS_SCHEDULED))
                 .order_by_asc(session::Column::StartsAt)
@@ -1255,6 +1261,7 @@ async fn leave_line(
     entry: &waitlist_entry::Model,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
+    repo::lock_session(db, tenant, ClassSessionId(entry.session_id)).await?;
     let left = waitlist_entry::Entity::update_many()
         .col_expr(
             waitlist_entry::Column::Status,
@@ -1414,6 +1421,7 @@ pub async fn cancel_booking(
         return Err(ScheduleError::BookingNotActive.into());
     }
     let session_id = ClassSessionId(row.session_id);
+    repo::lock_session(&txn, tenant.id, session_id).await?;
     let s = find_session_model(&txn, tenant.id, session_id).await?;
     if s.starts_at <= now {
         return Err(ScheduleError::SessionStarted.into());
@@ -1673,6 +1681,7 @@ pub async fn erase_account(txn: &impl ConnectionTrait, account: AccountId) -> Re
     for (row, s) in booked {
         let Some(s) = s else { continue };
         let tenant = TenantId(row.tenant_id);
+        repo::lock_session(txn, tenant, ClassSessionId(s.id)).await?;
         let cancelled = repo::cancel_booking_row(
             txn,
             tenant,
