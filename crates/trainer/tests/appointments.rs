@@ -578,3 +578,30 @@ async fn availability_and_types_are_staff_managed_and_invisible_to_other_workspa
         .await
         .assert_problem(404);
 }
+
+#[tokio::test]
+async fn a_repeated_booking_with_the_same_idempotency_key_books_once() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let kind = pt_type(&ws.owner).await;
+    let body = json!({ "type_id": kind, "starts_at": monday_at(10, 0) });
+    let send = || {
+        ana.send(Method::POST, "/api/v1/appointments", |r| {
+            r.header("Idempotency-Key", "book-monday-10").json(&body)
+        })
+    };
+    let first = send().await.assert_status(201);
+    let again = send().await.assert_status(201);
+    assert_eq!(
+        again.header("Idempotency-Replayed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(first.body, again.body);
+    let page: Value = ana
+        .get("/api/v1/appointments")
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+}
