@@ -40,7 +40,7 @@ fn value(event: &IcalEvent, name: &str) -> String {
     prop(event, name).value.clone().unwrap_or_default()
 }
 
-fn event_of<'a>(calendar: &'a IcalCalendar, session: uuid::Uuid) -> &'a IcalEvent {
+fn event_of(calendar: &IcalCalendar, session: uuid::Uuid) -> &IcalEvent {
     calendar
         .events
         .iter()
