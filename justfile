@@ -45,9 +45,10 @@ seed-demo:
     cargo run -p gym-api -- seed-demo
     cargo run -p trainer-api -- seed-demo
 
-# Build release, seed 200 members on Postgres and measure under load (see docs/benchmarks.md)
+# Build release, seed the demo gym (200 members) and the demo trainer (40 clients, 12 weeks of appointments) on Postgres and measure under load (see docs/benchmarks.md)
 bench:
     scripts/bench.sh "{{postgres}}"
+    scripts/bench-trainer.sh "{{postgres}}"
 
 # Start a new migration file: just new-migration schedule create_sessions
 new-migration module name:

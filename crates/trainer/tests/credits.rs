@@ -465,3 +465,60 @@ async fn bad_requests_get_clear_problems() {
         .await
         .assert_problem(400);
 }
+
+#[tokio::test]
+async fn concurrent_bookings_never_take_more_credits_than_there_are() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let pack = package(&ws.owner, 3, 30).await;
+    ws.owner
+        .post(
+            &format!("/api/v1/clients/{}/credits/grants", ana.account_id()),
+            json!({ "package_id": pack }),
+        )
+        .await
+        .assert_status(201);
+    let type_id = support::insert_type(&app, &ws.id, "Personal training", 1).await;
+
+    // Ten free hours of next week's Monday and Tuesday (09:00 to 14:00 in Madrid).
+    let zone: chrono_tz::Tz = "Europe/Madrid".parse().unwrap();
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    let monday = today
+        + Duration::days(7 - i64::from(chrono::Datelike::weekday(&today).num_days_from_monday()));
+    let starts: Vec<String> = (0..10)
+        .map(|i| {
+            let date = monday + Duration::days(i / 5);
+            let local = date
+                .and_hms_opt(9 + u32::try_from(i % 5).unwrap(), 0, 0)
+                .unwrap();
+            chrono::TimeZone::from_local_datetime(&zone, &local)
+                .single()
+                .unwrap()
+                .with_timezone(&Utc)
+                .to_rfc3339()
+        })
+        .collect();
+    let attempts = starts.iter().map(|start| {
+        ws.owner.post(
+            "/api/v1/appointments",
+            json!({ "type_id": type_id, "starts_at": start, "client_id": ana.account_id() }),
+        )
+    });
+    let responses = futures_util::future::join_all(attempts).await;
+    let mut booked = 0;
+    for response in responses {
+        match response.status.as_u16() {
+            201 => booked += 1,
+            409 => assert!(
+                response.body.contains("trainer.no_credits"),
+                "{}",
+                response.body
+            ),
+            other => panic!("unexpected {other}: {}", response.body),
+        }
+    }
+    assert_eq!(booked, 3, "three credits, three bookings");
+    let (tenant, client) = ids(&ws.id, ana.account_id());
+    assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 0);
+}
