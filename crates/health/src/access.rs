@@ -6,10 +6,11 @@
 //! - trainer-api: the workspace's staff see all its clients (members with access);
 //! - anyone else gets 404 `health.person_not_found`, exactly as for a person who does not exist.
 
-use sea_orm::{ColumnTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect};
 
-use palestra_core::entities::membership;
+use palestra_core::entities::{account, membership};
 use palestra_core::ids::AccountId;
+use palestra_core::pagination::Cursor;
 use palestra_core::permissions::is_granted;
 use palestra_core::product::ProductKind;
 use palestra_core::scope::scoped;
@@ -25,6 +26,50 @@ pub enum Mode {
     Read,
     /// Recording, correcting or deleting data.
     Write,
+}
+
+/// The people whose progress the caller keeps besides their own, by name: one page, one query.
+/// Members (and anyone without `health.clients.read`) keep nobody else's.
+pub async fn coached(
+    ctx: &AppContext,
+    caller: &Tenant,
+    cursor: Option<&Cursor>,
+    limit: u64,
+) -> Result<Vec<(membership::Model, account::Model)>, ApiError> {
+    if !is_granted(READ_CLIENTS, caller.role) {
+        return Ok(Vec::new());
+    }
+    let mut query = scoped::<membership::Entity>(caller.id)
+        .find_also_related(account::Entity)
+        .filter(membership::Column::Status.is_in(membership::STATUSES_WITH_ACCESS))
+        .filter(membership::Column::AccountId.ne(caller.account_id.uuid()));
+    query = match ctx.product.kind {
+        ProductKind::Gym => {
+            query.filter(membership::Column::AssignedTrainerId.eq(caller.account_id.uuid()))
+        }
+        ProductKind::Trainer => query.filter(membership::Column::Role.eq(Role::Member.as_str())),
+    };
+    if let Some(cursor) = cursor {
+        query = query.filter(
+            Condition::any()
+                .add(account::Column::FullName.gt(cursor.key.as_str()))
+                .add(
+                    Condition::all()
+                        .add(account::Column::FullName.eq(cursor.key.as_str()))
+                        .add(membership::Column::Id.gt(cursor.id)),
+                ),
+        );
+    }
+    let rows = query
+        .order_by_asc(account::Column::FullName)
+        .order_by_asc(membership::Column::Id)
+        .limit(limit)
+        .all(&ctx.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(m, a)| a.map(|a| (m, a)))
+        .collect())
 }
 
 /// Resolves the `{person}` of a path (`me` or an account id) to the person whose data the

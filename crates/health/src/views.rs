@@ -90,6 +90,16 @@ fn check_note(errors: &mut Vec<FieldError>, note: Option<&str>) {
     }
 }
 
+/// Someone whose progress the caller keeps.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonView {
+    /// Use it as `{person}` in the progress routes.
+    pub account_id: AccountId,
+    pub full_name: String,
+    pub email: String,
+    pub avatar_url: Option<String>,
+}
+
 /// A metric of the catalogue.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MetricView {

@@ -327,3 +327,83 @@ async fn a_switched_off_progress_module_answers_403() {
         .assert_problem(403);
     assert_eq!(problem.code, "module.disabled");
 }
+
+fn names(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["account_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn staff_list_exactly_the_people_whose_progress_they_keep() {
+    let app = gym_app().await;
+    let (gym_id, owner) = gym(&app).await;
+    let ana = person(&app, &gym_id, Role::Member).await;
+    let ben = person(&app, &gym_id, Role::Member).await;
+    let cai = person(&app, &gym_id, Role::Member).await;
+    let coach = person(&app, &gym_id, Role::Trainer).await;
+    let other_coach = person(&app, &gym_id, Role::Trainer).await;
+    assign(&owner, &ana, &coach).await;
+    assign(&owner, &cai, &coach).await;
+
+    let mut seen = Vec::new();
+    let mut next = Some("/api/v1/progress/people?limit=1".to_owned());
+    while let Some(path) = next {
+        let page: Value = coach.get(&path).await.assert_status(200).json();
+        seen.extend(names(&page));
+        next = page["next_cursor"]
+            .as_str()
+            .map(|c| format!("/api/v1/progress/people?limit=1&cursor={c}"));
+    }
+    seen.sort();
+    let mut expected = vec![ana.account_id().to_owned(), cai.account_id().to_owned()];
+    expected.sort();
+    assert_eq!(seen, expected);
+    for nobody in [&other_coach, &owner, &ben] {
+        let page: Value = nobody
+            .get("/api/v1/progress/people")
+            .await
+            .assert_status(200)
+            .json();
+        assert_eq!(page["items"], json!([]));
+    }
+    let other_gym = app.signup().await.create_gym().await;
+    let outsider = person(&app, &other_gym, Role::Trainer).await;
+    outsider
+        .in_tenant(&gym_id)
+        .get("/api/v1/progress/people")
+        .await
+        .assert_problem(404);
+}
+
+#[tokio::test]
+async fn a_workspaces_staff_list_its_clients_and_clients_list_nobody() {
+    let app = trainer_app().await;
+    let (ws, owner) = workspace(&app).await;
+    let assistant = person(&app, &ws, Role::Trainer).await;
+    let client = person(&app, &ws, Role::Member).await;
+    let other_client = person(&app, &ws, Role::Member).await;
+    let (other_ws, _) = workspace(&app).await;
+    person(&app, &other_ws, Role::Member).await;
+
+    let mut expected = vec![
+        client.account_id().to_owned(),
+        other_client.account_id().to_owned(),
+    ];
+    expected.sort();
+    for staff in [&owner, &assistant] {
+        let page: Value = staff
+            .get("/api/v1/progress/people")
+            .await
+            .assert_status(200)
+            .json();
+        let mut seen = names(&page);
+        seen.sort();
+        assert_eq!(seen, expected);
+    }
+    let page: Value = client.get("/api/v1/progress/people").await.json();
+    assert_eq!(page["items"], json!([]));
+}

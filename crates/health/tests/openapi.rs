@@ -40,7 +40,7 @@ async fn both_products_document_the_same_complete_progress_routes() {
     let (gym_doc, gym_paths) = progress_paths(&gym).await;
     let (trainer_doc, trainer_paths) = progress_paths(&trainer).await;
     assert_eq!(gym_paths, trainer_paths);
-    assert_eq!(gym_paths.len(), 8, "{gym_paths:?}");
+    assert_eq!(gym_paths.len(), 9, "{gym_paths:?}");
     assert_complete(&gym_doc);
     assert_complete(&trainer_doc);
     assert_tenant_header(

@@ -4,6 +4,7 @@
 pub mod goals;
 pub mod measurements;
 pub mod metrics;
+pub mod people;
 pub mod photos;
 pub mod series;
 
@@ -20,6 +21,7 @@ use crate::repo::{self, Range};
 /// Mounts every route of the module.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(metrics::list_metrics)
+        .service(people::list_people)
         .service(measurements::create_measurement)
         .service(measurements::list_measurements)
         .service(measurements::get_measurement)
