@@ -38,7 +38,8 @@ pub const MAX_TAGS: usize = 20;
 pub struct ClientsQuery {
     /// Search in name and email.
     pub q: Option<String>,
-    /// `active`, `paused` or `archived` (default: all three).
+    /// `invited` (pending invitations), `active`, `paused` or `archived` (default: the last
+    /// three, the clients who joined).
     pub status: Option<String>,
     /// Only clients with this tag.
     pub tag: Option<String>,
@@ -58,8 +59,11 @@ pub struct EmergencyContact {
 /// A client as the trainer's list shows them.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClientView {
-    /// The client's account.
-    pub id: Uuid,
+    /// The client's account; absent for an invitation not accepted yet.
+    pub id: Option<Uuid>,
+    /// The pending invitation, for status `invited`.
+    pub invitation_id: Option<Uuid>,
+    /// Empty for an invitation not accepted yet.
     pub full_name: String,
     pub email: String,
     pub phone: Option<String>,
@@ -79,7 +83,7 @@ pub struct ClientView {
     pub next_session_at: Option<DateTime<Utc>>,
     /// Session credits left.
     pub credits_left: i64,
-    /// When they joined the workspace.
+    /// When they joined the workspace (for an invitation: when it was sent).
     pub joined_at: DateTime<Utc>,
 }
 
@@ -101,7 +105,7 @@ pub struct MyClientProfileView {
 impl From<ClientView> for MyClientProfileView {
     fn from(v: ClientView) -> Self {
         Self {
-            id: v.id,
+            id: v.id.unwrap_or_default(),
             full_name: v.full_name,
             status: v.status,
             tags: v.tags,
@@ -138,6 +142,9 @@ pub async fn list(
         cursor: query.cursor.clone(),
     };
     let limit = page.limit()?;
+    if query.status.as_deref() == Some(STATUS_INVITED) {
+        return invited(db, tenant, query, &page, limit).await;
+    }
     let mut select = clients_of(tenant);
     match query.status.as_deref() {
         None => select = select.filter(membership::Column::Status.is_in(CLIENT_STATUSES)),
@@ -148,7 +155,7 @@ pub async fn list(
             return Err(ApiError::validation(vec![FieldError::new(
                 "status",
                 "invalid",
-                "one of active, paused, archived",
+                "one of invited, active, paused, archived",
             )]));
         }
     }
@@ -209,6 +216,90 @@ pub async fn list(
             None
         },
     })
+}
+
+/// Listed status of a pending invitation to join as a client.
+pub const STATUS_INVITED: &str = "invited";
+
+/// Pending, unexpired invitations to join as a client, newest first. The invitations table is
+/// identity's; this reads it (no module depends on another crate) through plain column names.
+async fn invited(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    query: &ClientsQuery,
+    page: &palestra_core::pagination::PageQuery,
+    limit: u64,
+) -> Result<Page<ClientView>, ApiError> {
+    use sea_orm::sea_query::Alias;
+    use sea_orm::{FromQueryResult, StatementBuilder};
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: Uuid,
+        email: String,
+        created_at: DateTime<Utc>,
+    }
+    let col = |name: &str| Expr::col((Alias::new("invitations"), Alias::new(name)));
+    let mut select = Query::select();
+    select
+        .columns([
+            (Alias::new("invitations"), Alias::new("id")),
+            (Alias::new("invitations"), Alias::new("email")),
+            (Alias::new("invitations"), Alias::new("created_at")),
+        ])
+        .from(Alias::new("invitations"))
+        .and_where(col("tenant_id").eq(tenant.uuid()))
+        .and_where(col("role").eq("member"))
+        .and_where(col("status").eq("pending"))
+        .and_where(col("expires_at").gt(Utc::now()));
+    if let Some(term) = search_term(query.q.as_deref()) {
+        select.and_where(col("email_normalized").like(contains_pattern(term)));
+    }
+    if query.tag.is_some() {
+        // Invitations carry no tags yet.
+        return Ok(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        });
+    }
+    if let Some(cursor) = page.cursor()? {
+        select.and_where(col("id").lt(cursor.id));
+    }
+    select
+        .order_by(
+            (Alias::new("invitations"), Alias::new("id")),
+            sea_orm::Order::Desc,
+        )
+        .limit(limit + 1);
+    let statement = StatementBuilder::build(&select, &db.get_database_backend());
+    let rows = Row::find_by_statement(statement).all(db).await?;
+    Ok(Page::from_rows(
+        rows,
+        limit,
+        |r| Cursor {
+            key: String::new(),
+            id: r.id,
+        },
+        |r| ClientView {
+            id: None,
+            invitation_id: Some(r.id),
+            full_name: String::new(),
+            email: r.email,
+            phone: None,
+            status: STATUS_INVITED.to_owned(),
+            tags: Vec::new(),
+            goals: None,
+            private_notes: None,
+            emergency_contact: EmergencyContact {
+                name: None,
+                phone: None,
+            },
+            health_notes: None,
+            last_session_at: None,
+            next_session_at: None,
+            credits_left: 0,
+            joined_at: r.created_at,
+        },
+    ))
 }
 
 /// The views of a page of memberships: five more queries, whatever the page size.
@@ -272,7 +363,8 @@ async fn views(
             let a = a?;
             let p = profiles.get(&a.id);
             Some(ClientView {
-                id: a.id,
+                id: Some(a.id),
+                invitation_id: None,
                 full_name: a.full_name,
                 email: a.email,
                 phone: a.phone,

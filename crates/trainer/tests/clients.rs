@@ -125,6 +125,33 @@ async fn the_trainer_keeps_notes_and_tags_and_a_client_sees_their_own_without_pr
     assert_ne!(page["items"][0]["id"], second["items"][0]["id"]);
     assert!(second["next_cursor"].is_null());
 
+    // A pending invitation lists as invited, and only there.
+    ws.owner
+        .post(
+            "/api/v1/invitations",
+            json!({ "email": "New.Client@example.com", "role": "member" }),
+        )
+        .await
+        .assert_status(201);
+    let invited: Value = ws
+        .owner
+        .get("/api/v1/clients?status=invited")
+        .await
+        .assert_status(200)
+        .json();
+    let invited = invited["items"].as_array().unwrap();
+    assert_eq!(invited.len(), 1);
+    assert_eq!(invited[0]["status"], "invited");
+    assert!(invited[0]["id"].is_null());
+    assert!(invited[0]["invitation_id"].is_string());
+    let all: Value = ws
+        .owner
+        .get("/api/v1/clients")
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
+
     // The client's own view: sensitive fields yes, private notes never.
     let mine: Value = ana
         .get("/api/v1/me/client-profile")
