@@ -149,3 +149,92 @@ async fn one_member_booking_twice_at_once_holds_one_place() {
     }
     assert_eq!(gym.session_row(&session).await.booked_count, 1);
 }
+
+#[tokio::test]
+async fn cancellations_leaves_and_a_capacity_change_at_once_keep_the_counts_true() {
+    let app = app().await;
+    let gym = Gym::create(&app).await;
+    let session = gym.session(4).await;
+    let mut members = Vec::new();
+    for _ in 0..14 {
+        members.push(gym.new_member().await);
+    }
+    let mut bookings = Vec::new();
+    for m in &members[..4] {
+        let b: Value = book(m, &session).await.assert_status(201).json();
+        bookings.push(b["id"].as_str().unwrap().to_owned());
+    }
+    let mut entries = Vec::new();
+    for m in &members[4..] {
+        let e: Value = m
+            .post(&format!("/api/v1/sessions/{session}/waitlist"), json!({}))
+            .await
+            .assert_status(201)
+            .json();
+        entries.push(e["id"].as_str().unwrap().to_owned());
+    }
+
+    // At once: 3 cancel, 4 of those waiting leave (the last four), a manager adds 2 places.
+    let cancels: Vec<String> = bookings[..3]
+        .iter()
+        .map(|id| format!("/api/v1/bookings/{id}/cancel"))
+        .collect();
+    let leaves: Vec<String> = entries[6..]
+        .iter()
+        .map(|id| format!("/api/v1/waitlist/{id}"))
+        .collect();
+    let patch = format!("/api/v1/sessions/{session}");
+    let mut requests: Vec<
+        std::pin::Pin<Box<dyn std::future::Future<Output = palestra_testkit::TestResponse> + '_>>,
+    > = Vec::new();
+    for (m, path) in members[..3].iter().zip(&cancels) {
+        requests.push(Box::pin(m.post(path, json!({}))));
+    }
+    for (m, path) in members[10..].iter().zip(&leaves) {
+        requests.push(Box::pin(m.send(reqwest::Method::DELETE, path, |r| r)));
+    }
+    requests.push(Box::pin(gym.admin.send(
+        reqwest::Method::PATCH,
+        &patch,
+        |r| r.json(&json!({ "capacity": 6 })),
+    )));
+    for response in join_all(requests).await {
+        assert!(
+            response.status.is_success(),
+            "{}: {}",
+            response.status,
+            response.body
+        );
+    }
+
+    let session_id: uuid::Uuid = session.parse().unwrap();
+    let row = gym.session_row(&session).await;
+    let active = booking::Entity::find()
+        .filter(booking::Column::SessionId.eq(session_id))
+        .filter(booking::Column::Status.eq(booking::STATUS_BOOKED))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let waiting = waitlist_entry::Entity::find()
+        .filter(waitlist_entry::Column::SessionId.eq(session_id))
+        .filter(waitlist_entry::Column::Status.eq(waitlist_entry::STATUS_WAITING))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(row.capacity, 6);
+    assert_eq!(
+        row.booked_count as usize,
+        active.len(),
+        "the count matches the rows"
+    );
+    assert_eq!(
+        row.waitlist_count as usize,
+        waiting.len(),
+        "the line's count matches"
+    );
+    // 1 kept + 6 waiting who did not leave = 7 people for 6 places: 6 booked, 1 waiting.
+    assert_eq!(active.len(), 6);
+    assert_eq!(waiting.len(), 1);
+    // Whoever waits is the last of the six who stayed in line.
+    assert_eq!(waiting[0].account_id.to_string(), members[9].account_id());
+}
