@@ -451,3 +451,56 @@ async fn a_deleted_account_takes_its_progress_with_it() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[tokio::test]
+async fn a_goal_takes_its_start_once_even_from_concurrent_measurements() {
+    use futures_util::future::join_all;
+
+    let app = gym_app().await;
+    let (gym, owner) = gym(&app).await;
+    let ana = person(&app, &gym, Role::Member).await;
+    let coach = person(&app, &gym, Role::Trainer).await;
+    common::assign(&owner, &ana, &coach).await;
+    let goal: Value = ana
+        .post(
+            &format!("{ME}/goals"),
+            json!({ "metric": "waist", "target_value": 70 }),
+        )
+        .await
+        .assert_status(201)
+        .json();
+    let location = format!("{ME}/goals/{}", goal["id"].as_str().unwrap());
+    let about_ana = format!("/api/v1/progress/people/{}/measurements", ana.account_id());
+    let results = join_all((0..16).map(|i| {
+        let (who, path) = if i % 2 == 0 {
+            (&ana, format!("{ME}/measurements"))
+        } else {
+            (&coach, about_ana.clone())
+        };
+        async move {
+            who.post(&path, json!({ "metric": "waist", "value": 80 + i }))
+                .await
+        }
+    }))
+    .await;
+    let mut values = Vec::new();
+    for result in results {
+        let view: Value = result.assert_status(201).json();
+        values.push(view["value"].as_f64().unwrap());
+    }
+    let goal: Value = ana.get(&location).await.json();
+    let start = goal["start_value"].as_f64().unwrap();
+    assert!(values.contains(&start), "{start} is one of {values:?}");
+    record(&ana, "me", json!({ "metric": "waist", "value": 75 })).await;
+    let goal: Value = ana.get(&location).await.json();
+    assert_eq!(
+        goal["start_value"].as_f64().unwrap(),
+        start,
+        "the start stays"
+    );
+    let page: Value = ana
+        .get(&format!("{ME}/measurements?limit=100"))
+        .await
+        .json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 17);
+}
