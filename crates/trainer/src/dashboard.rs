@@ -326,6 +326,42 @@ mod tests {
         text.parse().unwrap()
     }
 
+    proptest::proptest! {
+        /// Whatever the zone and the instant: the periods hold the instant, nest (today in this
+        /// week, today in this month), start at a local midnight (or just after a skipped one),
+        /// and last a day, a week and a month of local dates, give or take the DST hours.
+        #[test]
+        fn periods_hold_the_instant_and_start_at_local_midnights(
+            seconds in 1_577_836_800i64..1_893_456_000i64,
+            zone in proptest::sample::select(vec![
+                "Europe/Madrid", "America/Mexico_City", "America/Santiago", "America/New_York",
+                "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Chatham", "UTC",
+            ]),
+        ) {
+            let zone: Tz = zone.parse().unwrap();
+            let now = DateTime::from_timestamp(seconds, 0).unwrap();
+            let p = Periods::at(zone, now);
+            for (start, end) in [p.today, p.week, p.month] {
+                proptest::prop_assert!(start <= now && now < end);
+                let local = start.with_timezone(&zone);
+                // Midnight, or the first time after a gap of at most two hours.
+                proptest::prop_assert!(local.time() <= NaiveTime::from_hms_opt(2, 0, 0).unwrap());
+                if local.time() != NaiveTime::MIN {
+                    let midnight = local.date_naive().and_time(NaiveTime::MIN);
+                    proptest::prop_assert!(zone.from_local_datetime(&midnight).single().is_none());
+                }
+            }
+            proptest::prop_assert!(p.week.0 <= p.today.0 && p.today.1 <= p.week.1);
+            proptest::prop_assert!(p.month.0 <= p.today.0 && p.today.1 <= p.month.1);
+            let day = p.today.1 - p.today.0;
+            proptest::prop_assert!(day >= Duration::hours(22) && day <= Duration::hours(26));
+            let week = p.week.1 - p.week.0;
+            proptest::prop_assert!((week - Duration::days(7)).num_hours().abs() <= 2);
+            proptest::prop_assert_eq!(p.week.0.with_timezone(&zone).weekday(), chrono::Weekday::Mon);
+            proptest::prop_assert_eq!(p.month.0.with_timezone(&zone).day(), 1);
+        }
+    }
+
     #[test]
     fn a_missing_midnight_starts_the_day_after_the_gap() {
         // Chile moves 00:00 to 01:00 on 2026-09-06.

@@ -174,3 +174,58 @@ async fn the_dashboard_is_for_the_workspaces_staff() {
     assert_eq!(body["stats"]["total_clients"], 0);
     assert_eq!(body["upcoming"], json!([]));
 }
+
+#[tokio::test]
+async fn the_credit_dashboard_and_calendar_operations_are_documented() {
+    let app = app().await;
+    let mut document: Value = app
+        .anonymous()
+        .get("/openapi.json")
+        .await
+        .assert_status(200)
+        .json();
+    let mine = [
+        "/api/v1/packages",
+        "/api/v1/packages/{id}",
+        "/api/v1/clients/{id}/credits",
+        "/api/v1/clients/{id}/credits/grants",
+        "/api/v1/clients/{id}/credits/adjustments",
+        "/api/v1/me/credits",
+        "/api/v1/dashboard",
+        "/api/v1/calendar/agenda-feed",
+        "/api/v1/me/calendar-feed",
+        "/api/v1/calendar/feeds/{token}",
+    ];
+    let paths = document["paths"].as_object_mut().unwrap();
+    paths.retain(|path, _| mine.contains(&path.as_str()));
+    assert_eq!(
+        paths.len(),
+        mine.len(),
+        "every route is mounted and documented"
+    );
+    palestra_testkit::openapi::assert_complete(&document);
+    // Every operation but the public feed documents the optional workspace header.
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let header = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| p["in"] == "header");
+            if path.starts_with("/api/v1/calendar/feeds/") {
+                assert!(header.is_none(), "{method} {path}");
+            } else {
+                let header = header.unwrap_or_else(|| panic!("{method} {path} lacks the header"));
+                assert_eq!(header["name"], "X-Workspace-ID");
+                assert_eq!(header["required"], false);
+            }
+        }
+    }
+    // The public feed needs no token.
+    let feed = &document["paths"]["/api/v1/calendar/feeds/{token}"]["get"];
+    assert!(feed["responses"]["401"].is_null());
+    assert_eq!(
+        document["paths"]["/api/v1/dashboard"]["get"]["security"][0]["bearer"][0],
+        "trainer.dashboard.read"
+    );
+}
