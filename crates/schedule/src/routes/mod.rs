@@ -3,9 +3,9 @@
 pub mod bookings;
 pub mod calendar;
 pub mod categories;
+pub mod checkin;
 pub mod classes;
 pub mod dashboard;
-pub mod checkin;
 pub mod hours;
 pub mod people;
 pub mod sessions;
