@@ -521,6 +521,9 @@ pub async fn delete_account(
         if member.role == Role::Member.as_str() {
             crate::roster::free_place(&txn, TenantId(member.tenant_id)).await?;
         }
+        if member.role == Role::Trainer.as_str() {
+            crate::roster::unassign_trainer(&txn, TenantId(member.tenant_id), id).await?;
+        }
     }
     let erased = format!("deleted-{}@deleted.invalid", account.id.simple());
     account::Entity::update_many()

@@ -129,15 +129,7 @@ async fn move_membership(
     if target.role == Role::Trainer.as_str()
         && (role != Role::Trainer.as_str() || !membership::STATUSES_WITH_ACCESS.contains(&status))
     {
-        membership::Entity::update_many()
-            .col_expr(
-                membership::Column::AssignedTrainerId,
-                Expr::value(Option::<uuid::Uuid>::None),
-            )
-            .filter(membership::Column::TenantId.eq(tenant.uuid()))
-            .filter(membership::Column::AssignedTrainerId.eq(target.account_id))
-            .exec(txn)
-            .await?;
+        unassign_trainer(txn, tenant, AccountId(target.account_id)).await?;
     }
     let had_place = takes_a_place(&target.role, &target.status);
     let needs_place = takes_a_place(role, status);
@@ -147,6 +139,25 @@ async fn move_membership(
         free_place(txn, tenant).await?;
     }
     Ok(())
+}
+
+/// Leaves the members assigned to a trainer without one (the trainer left the role or the
+/// tenant, or deleted their account).
+pub(crate) async fn unassign_trainer(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    trainer: AccountId,
+) -> Result<(), DbErr> {
+    membership::Entity::update_many()
+        .col_expr(
+            membership::Column::AssignedTrainerId,
+            Expr::value(Option::<uuid::Uuid>::None),
+        )
+        .filter(membership::Column::TenantId.eq(tenant.uuid()))
+        .filter(membership::Column::AssignedTrainerId.eq(trainer.uuid()))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 /// Checks that the acting manager may give `role` to someone.

@@ -165,3 +165,25 @@ async fn a_trainer_who_stops_being_one_keeps_no_members() {
         .await
         .assert_problem(422);
 }
+
+#[tokio::test]
+async fn a_trainer_who_deletes_their_account_keeps_no_members() {
+    let app = gym_app().await;
+    let owner = app.signup().await;
+    let gym = owner.create_gym().await;
+    let owner = owner.in_tenant(&gym);
+    let trainer = app.signup_in(&gym, Role::Trainer).await;
+    let member = app.signup_in(&gym, Role::Member).await;
+    let id = member_id(&owner, member.account_id()).await;
+    assign(&owner, &id, json!(trainer.account_id()))
+        .await
+        .assert_status(200);
+    trainer
+        .send(Method::DELETE, "/api/v1/me", |r| {
+            r.json(&json!({ "password": palestra_testkit::PASSWORD }))
+        })
+        .await
+        .assert_status(204);
+    let page: Value = owner.get("/api/v1/members?role=member").await.json();
+    assert!(page["items"][0]["assigned_trainer_id"].is_null(), "{page}");
+}
