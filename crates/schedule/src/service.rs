@@ -103,43 +103,58 @@ const CHANGED: (Localized, Localized) = (
     },
 );
 
-/// One push message per account, in each one's language, in the caller's transaction.
+/// One message to write: to whom, about which session, with the text's values.
+struct Notice {
+    account: uuid::Uuid,
+    session: uuid::Uuid,
+    values: Vec<(&'static str, String)>,
+}
+
+/// One push message per notice, in each recipient's language, in the caller's transaction;
+/// the recipients' locales are read in one query.
 async fn notify(
     db: &impl ConnectionTrait,
     tenant: TenantId,
     kind: &'static str,
     texts: (Localized, Localized),
-    recipients: &[(uuid::Uuid, uuid::Uuid)],
-    values: &[(&str, &str)],
+    notices: &[Notice],
 ) -> Result<(), DbErr> {
-    if recipients.is_empty() {
+    if notices.is_empty() {
         return Ok(());
     }
-    let ids: Vec<uuid::Uuid> = recipients.iter().map(|(a, _)| *a).collect();
-    let accounts = account::Entity::find()
+    let ids: Vec<uuid::Uuid> = notices.iter().map(|n| n.account).collect();
+    let locales: std::collections::HashMap<uuid::Uuid, String> = account::Entity::find()
         .filter(account::Column::Id.is_in(ids))
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::Locale)
+        .into_tuple::<(uuid::Uuid, String)>()
         .all(db)
-        .await?;
-    for (account_id, session_id) in recipients {
-        let locale = accounts
+        .await?
+        .into_iter()
+        .collect();
+    for notice in notices {
+        let locale = locales.get(&notice.account).map_or("en", String::as_str);
+        let values: Vec<(&str, &str)> = notice
+            .values
             .iter()
-            .find(|a| a.id == *account_id)
-            .map_or("en", |a| a.locale.as_str());
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
         outbox::enqueue(
             db,
             NewMessage {
                 tenant: Some(tenant),
                 channel: Channel::Push,
-                account: Some(AccountId(*account_id)),
+                account: Some(AccountId(notice.account)),
                 recipient: String::new(),
                 kind,
-                subject: outbox::render(texts.0.pick(locale), values)
+                subject: outbox::render(texts.0.pick(locale), &values)
                     .trim()
                     .to_owned(),
-                body: outbox::render(texts.1.pick(locale), values)
+                body: outbox::render(texts.1.pick(locale), &values)
                     .trim()
                     .to_owned(),
-                data: json!({ "open": format!("schedule/sessions/{session_id}") }),
+                data: json!({ "open": format!("schedule/sessions/{}", notice.session) }),
             },
         )
         .await?;
@@ -940,23 +955,28 @@ pub async fn update_session(
             &moved.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
         )
         .await?;
-        for (session_id, starts_at) in &moved {
-            let recipients: Vec<_> = booked
-                .iter()
-                .filter(|(_, s)| s == session_id)
-                .copied()
-                .collect();
-            let when = when(zone, *starts_at);
-            notify(
-                &txn,
-                tenant.id,
-                "schedule.session_changed",
-                CHANGED,
-                &recipients,
-                &[("class", &name), ("when", &when)],
-            )
-            .await?;
-        }
+        let notices: Vec<Notice> = moved
+            .iter()
+            .flat_map(|(session_id, starts_at)| {
+                let when = when(zone, *starts_at);
+                let name = name.clone();
+                booked.iter().filter(move |(_, s)| s == session_id).map(
+                    move |(account, session)| Notice {
+                        account: *account,
+                        session: *session,
+                        values: vec![("class", name.clone()), ("when", when.clone())],
+                    },
+                )
+            })
+            .collect();
+        notify(
+            &txn,
+            tenant.id,
+            "schedule.session_changed",
+            CHANGED,
+            &notices,
+        )
+        .await?;
     }
     txn.commit().await?;
     get_session(&ctx.db, tenant, id).await
@@ -1040,27 +1060,44 @@ async fn cancel_sessions(
         .exec(db)
         .await?;
     let reason = reason.unwrap_or_default();
-    for target in targets {
-        let recipients: Vec<_> = booked
-            .iter()
-            .filter(|(_, s)| *s == target.id)
-            .copied()
-            .collect();
-        if recipients.is_empty() {
-            continue;
-        }
-        let name = class_name(db, tenant, target.class_id).await?;
-        let when = when(zone, target.starts_at);
-        notify(
-            db,
-            tenant,
-            "schedule.session_cancelled",
-            CANCELLED,
-            &recipients,
-            &[("class", &name), ("when", &when), ("reason", reason)],
-        )
-        .await?;
-    }
+    let class_ids: Vec<uuid::Uuid> = targets.iter().map(|t| t.class_id).collect();
+    let names: std::collections::HashMap<uuid::Uuid, String> = scoped::<class::Entity>(tenant)
+        .filter(class::Column::Id.is_in(class_ids))
+        .select_only()
+        .column(class::Column::Id)
+        .column(class::Column::Name)
+        .into_tuple::<(uuid::Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let notices: Vec<Notice> = targets
+        .iter()
+        .flat_map(|target| {
+            let name = names.get(&target.class_id).cloned().unwrap_or_default();
+            let when = when(zone, target.starts_at);
+            booked
+                .iter()
+                .filter(move |(_, s)| *s == target.id)
+                .map(move |(account, session)| Notice {
+                    account: *account,
+                    session: *session,
+                    values: vec![
+                        ("class", name.clone()),
+                        ("when", when.clone()),
+                        ("reason", reason.to_owned()),
+                    ],
+                })
+        })
+        .collect();
+    notify(
+        db,
+        tenant,
+        "schedule.session_cancelled",
+        CANCELLED,
+        &notices,
+    )
+    .await?;
     Ok((sessions, bookings))
 }
 
@@ -1369,8 +1406,11 @@ pub async fn promote_waiting(
                     tenant,
                     "schedule.waitlist_promoted",
                     PROMOTED,
-                    &[(entry.account_id, s.id)],
-                    &[("class", &name), ("when", &when)],
+                    &[Notice {
+                        account: entry.account_id,
+                        session: s.id,
+                        values: vec![("class", name), ("when", when)],
+                    }],
                 )
                 .await?;
             }
