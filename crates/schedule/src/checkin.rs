@@ -42,14 +42,25 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// `SCHEDULE_CHECK_IN_WINDOW_MINUTES`: a scan without a session finds the member's booked
-/// session starting at most this long before or after now (default 60, read once).
+/// session starting at most this long before or after now (1 to 1440, default 60, read once;
+/// a bad value is logged and the default used).
 pub fn window() -> Duration {
     static WINDOW: OnceLock<i64> = OnceLock::new();
     Duration::minutes(*WINDOW.get_or_init(|| {
-        env("SCHEDULE_CHECK_IN_WINDOW_MINUTES")
-            .and_then(|v| v.parse::<i64>().ok())
+        let Some(value) = env("SCHEDULE_CHECK_IN_WINDOW_MINUTES") else {
+            return DEFAULT_WINDOW_MINUTES;
+        };
+        value
+            .parse::<i64>()
+            .ok()
             .filter(|m| (1..=24 * 60).contains(m))
-            .unwrap_or(DEFAULT_WINDOW_MINUTES)
+            .unwrap_or_else(|| {
+                tracing::warn!(
+                    %value,
+                    "SCHEDULE_CHECK_IN_WINDOW_MINUTES is not whole minutes from 1 to 1440; using 60"
+                );
+                DEFAULT_WINDOW_MINUTES
+            })
     }))
 }
 

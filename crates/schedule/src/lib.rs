@@ -71,7 +71,8 @@ impl Module for Schedule {
         &self,
         ctx: &palestra_core::AppContext,
     ) -> Result<Vec<palestra_core::BackgroundJob>, palestra_core::jobs::JobSetupError> {
-        Ok(vec![reminders::job(ctx.db.clone())])
+        let lead = reminders::lead_from_env()?;
+        Ok(vec![reminders::job(ctx.db.clone(), lead)])
     }
 
     /// A new gym opens with the default weekly hours (weekdays 06:00–22:00, Saturday

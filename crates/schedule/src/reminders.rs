@@ -10,7 +10,6 @@
 //! it gets none.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
@@ -35,16 +34,24 @@ pub const POLL_INTERVAL: StdDuration = StdDuration::from_secs(30);
 /// At most this many reminders per pass (the next pass goes on at once when it was full).
 pub const BATCH_SIZE: u64 = 200;
 
-/// `SCHEDULE_REMINDER_LEAD_MINUTES`, read once (1 minute to 7 days; default 120).
-pub fn lead() -> Duration {
-    static LEAD: OnceLock<i64> = OnceLock::new();
-    Duration::minutes(*LEAD.get_or_init(|| {
-        std::env::var("SCHEDULE_REMINDER_LEAD_MINUTES")
+/// `SCHEDULE_REMINDER_LEAD_MINUTES` (1 minute to 7 days; default 120). A value that is not
+/// such a number is an error, which stops the start-up of an instance that runs jobs.
+pub fn lead_from_env() -> Result<Duration, String> {
+    match std::env::var("SCHEDULE_REMINDER_LEAD_MINUTES") {
+        Err(_) => Ok(Duration::minutes(DEFAULT_LEAD_MINUTES)),
+        Ok(value) if value.trim().is_empty() => Ok(Duration::minutes(DEFAULT_LEAD_MINUTES)),
+        Ok(value) => value
+            .trim()
+            .parse::<i64>()
             .ok()
-            .and_then(|v| v.trim().parse::<i64>().ok())
             .filter(|m| (1..=7 * 24 * 60).contains(m))
-            .unwrap_or(DEFAULT_LEAD_MINUTES)
-    }))
+            .map(Duration::minutes)
+            .ok_or_else(|| {
+                format!(
+                    "SCHEDULE_REMINDER_LEAD_MINUTES must be whole minutes from 1 to 10080, not `{value}`"
+                )
+            }),
+    }
 }
 
 const SUBJECT: Localized = Localized {
@@ -230,12 +237,13 @@ fn message(
 }
 
 /// The reminder job: a pass every 30 seconds (at once again after a full one) until shutdown.
-pub fn job(db: DatabaseConnection) -> BackgroundJob {
-    BackgroundJob::new("schedule.reminders", move |shutdown| run(db, shutdown))
+pub fn job(db: DatabaseConnection, lead: Duration) -> BackgroundJob {
+    BackgroundJob::new("schedule.reminders", move |shutdown| {
+        run(db, lead, shutdown)
+    })
 }
 
-async fn run(db: DatabaseConnection, shutdown: CancellationToken) {
-    let lead = lead();
+async fn run(db: DatabaseConnection, lead: Duration, shutdown: CancellationToken) {
     while !shutdown.is_cancelled() {
         let full = match send_due(&db, Utc::now(), lead).await {
             Ok(pass) => u64::try_from(pass.due).unwrap_or(u64::MAX) >= BATCH_SIZE,
