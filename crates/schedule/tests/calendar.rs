@@ -224,3 +224,47 @@ async fn feed_routes_answer_each_role_and_hide_the_gym_from_outsiders() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_extras_are_documented_with_tenant_header_and_feeds_without_sign_in() {
+    let app = app().await;
+    let document: Value = app
+        .anonymous()
+        .get("/openapi.json")
+        .await
+        .assert_status(200)
+        .json();
+    palestra_testkit::openapi::assert_complete(&document);
+    for path in [
+        "/api/v1/hours",
+        "/api/v1/hours/weekly",
+        "/api/v1/hours/special-days",
+        "/api/v1/hours/special-days/{id}",
+        "/api/v1/me/check-in-code",
+        "/api/v1/me/sessions",
+        "/api/v1/sessions/{id}/participants",
+        "/api/v1/trainers/{id}/sessions",
+        "/api/v1/day-sheet",
+        "/api/v1/dashboard",
+    ] {
+        palestra_testkit::openapi::assert_tenant_header(&document, path, "X-Gym-ID", true);
+    }
+    for feed in [
+        "/api/v1/calendar/{token}/timetable.ics",
+        "/api/v1/calendar/{token}/bookings.ics",
+    ] {
+        let operation = &document["paths"][feed]["get"];
+        assert!(
+            operation["security"].is_null()
+                || operation["security"].as_array().is_some_and(|s| s
+                    .iter()
+                    .any(|r| r.as_object().is_some_and(|o| o.is_empty()))),
+            "{feed} must not need a token: {operation}"
+        );
+        assert!(operation["responses"]["200"]["content"]["text/calendar"].is_object());
+    }
+    assert_eq!(
+        document["paths"]["/api/v1/check-in"]["post"]["security"][0]["bearer"][0],
+        "schedule.check_in.scan"
+    );
+}
