@@ -275,6 +275,51 @@ pub async fn save_weekly(
         .map(|_| ())
 }
 
+/// The workspace's booking policy.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyView {
+    /// A client's cancellation later than this many minutes before the start is late (0 to
+    /// 30 days; an appointment type may override it).
+    pub cancel_cutoff_minutes: i32,
+}
+
+impl Validate for PolicyView {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        if (0..=60 * 24 * 30).contains(&self.cancel_cutoff_minutes) {
+            Ok(())
+        } else {
+            Err(vec![FieldError::new(
+                "cancel_cutoff_minutes",
+                "out_of_range",
+                "0 to 30 days in minutes",
+            )])
+        }
+    }
+}
+
+/// Sets the workspace's cancellation cut-off.
+pub async fn save_policy(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    policy: &PolicyView,
+) -> Result<(), DbErr> {
+    ensure_settings(db, tenant).await?;
+    settings::Entity::update_many()
+        .col_expr(
+            settings::Column::CancelCutoffMinutes,
+            sea_orm::sea_query::Expr::value(policy.cancel_cutoff_minutes),
+        )
+        .col_expr(
+            settings::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(settings::Column::TenantId.eq(tenant.uuid()))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
 // ----- exceptions -----
 
 /// What an exception does.
@@ -408,6 +453,40 @@ pub async fn create_exception(
     .exec_without_returning(db)
     .await?;
     Ok(model)
+}
+
+/// Replaces an exception's date, kind, interval and note; the row, if it existed.
+pub async fn update_exception(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: Uuid,
+    request: ExceptionRequest,
+) -> Result<Option<availability_exception::Model>, DbErr> {
+    let Some(old) = scoped::<availability_exception::Entity>(tenant)
+        .filter(availability_exception::Column::Id.eq(id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let range = request.range();
+    let model = availability_exception::Model {
+        date: request.date,
+        kind: request.kind.as_str().to_owned(),
+        start_minute: range.map(|r| i32::from(r.start)),
+        end_minute: range.map(|r| i32::from(r.end)),
+        note: request.note,
+        ..old
+    };
+    let mut active = availability_exception::ActiveModel::from(model.clone());
+    active = sea_orm::ActiveModelTrait::reset_all(active);
+    active.id = sea_orm::ActiveValue::Unchanged(model.id);
+    active.tenant_id = sea_orm::ActiveValue::Unchanged(model.tenant_id);
+    active.created_at = sea_orm::ActiveValue::Unchanged(model.created_at);
+    availability_exception::Entity::update(active)
+        .exec(db)
+        .await?;
+    Ok(Some(model))
 }
 
 /// The exceptions of the local dates `from..=to`, in date order.
@@ -721,7 +800,8 @@ pub struct AvailabilityQuery {
     pub from: Option<NaiveDate>,
     /// Last local date, included (default and maximum: 31 days after `from`).
     pub to: Option<NaiveDate>,
-    /// IANA zone to show local times in (default: the trainer's).
+    /// IANA zone to show local times in (default: the caller's account zone, else the
+    /// trainer's).
     pub tz: Option<TimeZone>,
 }
 

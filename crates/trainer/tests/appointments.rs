@@ -464,6 +464,23 @@ async fn availability_and_types_are_staff_managed_and_invisible_to_other_workspa
         .json();
     assert!(slots["slots"].as_array().unwrap().is_empty());
 
+    // A type's change is stored.
+    ws.owner
+        .send(
+            Method::PUT,
+            &format!("/api/v1/appointment-types/{kind}"),
+            |r| r.json(&json!({ "name": "Strength", "duration_minutes": 45 })),
+        )
+        .await
+        .assert_status(200);
+    let stored: Value = ana
+        .get(&format!("/api/v1/appointment-types/{kind}"))
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(stored["name"], "Strength");
+    assert_eq!(stored["duration_minutes"], 45);
+
     // Role gating: a client may not manage.
     let denied = [
         (
@@ -604,4 +621,174 @@ async fn a_repeated_booking_with_the_same_idempotency_key_books_once() {
         .assert_status(200)
         .json();
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
+}
+
+/// The next local date in Madrid that is 23 hours long (clocks go forward).
+fn next_spring_forward() -> NaiveDate {
+    let mut date = Utc::now().with_timezone(&Madrid).date_naive() + Days::new(1);
+    loop {
+        let start = at(date, 0, 0);
+        let next = at(date + Days::new(1), 0, 0);
+        if next - start == chrono::Duration::hours(23) {
+            return date;
+        }
+        date = date + Days::new(1);
+    }
+}
+
+#[tokio::test]
+async fn slots_follow_the_wall_clock_across_a_daylight_saving_change() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let day = next_spring_forward();
+    let weekday = day.weekday().to_string().to_lowercase();
+    let weekday = match weekday.as_str() {
+        "sun" => "sunday",
+        "sat" => "saturday",
+        other => panic!("Madrid changes on a Sunday, not {other}"),
+    };
+    ws.owner
+        .send(Method::PUT, "/api/v1/availability/weekly", |r| {
+            r.json(&json!({ weekday: [{ "starts": "01:00", "ends": "05:00" }] }))
+        })
+        .await
+        .assert_status(200);
+    let kind = create_type(
+        &ws.owner,
+        json!({ "name": "Early", "duration_minutes": 60, "max_days_ahead": 365 }),
+    )
+    .await;
+    let slots: Value = ana
+        .get(&format!(
+            "/api/v1/availability?type={kind}&from={day}&to={day}"
+        ))
+        .await
+        .assert_status(200)
+        .json();
+    let slots = slots["slots"].as_array().unwrap();
+    // 01:00 CET to 05:00 CEST is three real hours: starts from 00:00Z to 02:00Z.
+    assert_eq!(slots.len(), 9, "{slots:?}");
+    assert_eq!(slots[0]["local_starts_at"], format!("{day}T01:00:00+01:00"));
+    assert_eq!(slots[8]["local_starts_at"], format!("{day}T04:00:00+02:00"));
+    assert_eq!(slots[8]["local_ends_at"], format!("{day}T05:00:00+02:00"));
+}
+
+#[tokio::test]
+async fn the_workspace_cut_off_decides_late_cancellations_and_exceptions_can_be_changed() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let kind = pt_type(&ws.owner).await;
+    let policy: Value = ana
+        .get("/api/v1/availability/policy")
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(policy["cancel_cutoff_minutes"], 1440);
+    ana.send(Method::PUT, "/api/v1/availability/policy", |r| {
+        r.json(&json!({ "cancel_cutoff_minutes": 60 }))
+    })
+    .await
+    .assert_problem(403);
+    ws.owner
+        .send(Method::PUT, "/api/v1/availability/policy", |r| {
+            r.json(&json!({ "cancel_cutoff_minutes": -1 }))
+        })
+        .await
+        .assert_problem(422);
+    ws.owner
+        .send(Method::PUT, "/api/v1/availability/policy", |r| {
+            r.json(&json!({ "cancel_cutoff_minutes": 60 }))
+        })
+        .await
+        .assert_status(200);
+    let soon = Utc::now() + chrono::Duration::hours(3);
+    let booked: Value = book(&ws.owner, &kind, Some(ana.account_id()), soon)
+        .await
+        .assert_status(201)
+        .json();
+    let cancelled: Value = ana
+        .post(
+            &format!(
+                "/api/v1/appointments/{}/cancel",
+                booked["id"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(cancelled["status"], "cancelled");
+
+    // Exceptions: change one, and a missing one is a 404.
+    let monday = monday_at(9, 0).with_timezone(&Madrid).date_naive();
+    let exception: Value = ws
+        .owner
+        .post(
+            "/api/v1/availability/exceptions",
+            json!({ "date": monday, "kind": "time_off" }),
+        )
+        .await
+        .assert_status(201)
+        .json();
+    let id = exception["id"].as_str().unwrap();
+    let changed: Value = ws
+        .owner
+        .send(
+            Method::PUT,
+            &format!("/api/v1/availability/exceptions/{id}"),
+            |r| r.json(&json!({ "date": monday, "kind": "time_off", "starts": "09:00", "ends": "12:00" })),
+        )
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(changed["starts"], "09:00");
+    let slots: Value = ana
+        .get(&format!(
+            "/api/v1/availability?type={kind}&from={monday}&to={monday}"
+        ))
+        .await
+        .assert_status(200)
+        .json();
+    let first = slots["slots"][0]["local_starts_at"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{slots}"))
+        .to_owned();
+    assert!(first.contains("T12:00:00"), "{first}");
+    ws.owner
+        .send(
+            Method::PUT,
+            &format!("/api/v1/availability/exceptions/{id}"),
+            |r| r.json(&json!({ "date": monday, "kind": "extra_hours" })),
+        )
+        .await
+        .assert_problem(422);
+    let missing = uuid::Uuid::now_v7();
+    ws.owner
+        .send(
+            Method::PUT,
+            &format!("/api/v1/availability/exceptions/{missing}"),
+            |r| r.json(&json!({ "date": monday, "kind": "time_off" })),
+        )
+        .await
+        .assert_problem(404);
+    let other = workspace(&app).await;
+    for (path, body) in [
+        (
+            "/api/v1/availability/policy".to_owned(),
+            json!({ "cancel_cutoff_minutes": 5 }),
+        ),
+        (
+            format!("/api/v1/availability/exceptions/{id}"),
+            json!({ "date": monday, "kind": "time_off" }),
+        ),
+    ] {
+        let response = other
+            .owner
+            .in_tenant(&ws.id)
+            .send(Method::PUT, &path, |r| r.json(&body))
+            .await;
+        assert_eq!(response.status.as_u16(), 404, "{path}: {}", response.body);
+    }
 }

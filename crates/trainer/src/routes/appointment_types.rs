@@ -101,6 +101,7 @@ pub async fn update_appointment_type(
     model.created_at = old.created_at;
     model.active = old.active;
     let mut active = appointment_type::ActiveModel::from(model.clone());
+    active = sea_orm::ActiveModelTrait::reset_all(active);
     active.id = sea_orm::ActiveValue::Unchanged(old.id);
     active.tenant_id = sea_orm::ActiveValue::Unchanged(old.tenant_id);
     active.created_at = sea_orm::ActiveValue::Unchanged(old.created_at);

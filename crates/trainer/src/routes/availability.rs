@@ -11,7 +11,7 @@ use palestra_core::{
 
 use crate::availability::{
     self, AvailabilityQuery, AvailabilityView, DateRangeQuery, ExceptionRequest, ExceptionView,
-    MAX_RANGE_DAYS, WeeklyHours, WeeklyHoursView, zone_of,
+    MAX_RANGE_DAYS, PolicyView, WeeklyHours, WeeklyHoursView, zone_of,
 };
 use crate::error::TrainerError;
 use crate::slots;
@@ -122,6 +122,59 @@ pub async fn get_exception(
     Ok(web::Json(row.into()))
 }
 
+/// Replace an exception's date, kind, interval and note.
+#[utoipa::path(tag = "availability", security(("bearer" = ["trainer.availability.manage"])), params(TenantHeader, ("id" = Uuid, Path, description = "The exception.")),
+    request_body = ExceptionRequest,
+    responses(
+        (status = 200, description = "The exception.", body = ExceptionView),
+        (status = 404, description = "No such exception here (`trainer.exception_not_found`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad times, or extra hours without an interval, with field paths.", body = Problem, content_type = "application/problem+json")))]
+#[put("/availability/exceptions/{id}")]
+#[tracing::instrument(skip_all, fields(tenant = %auth.id))]
+pub async fn update_exception(
+    ctx: web::Data<AppContext>,
+    auth: Authorized<ManageAvailability>,
+    id: web::Path<Uuid>,
+    body: Json<ExceptionRequest>,
+) -> ApiResult<web::Json<ExceptionView>> {
+    let row = availability::update_exception(&ctx.db, auth.id, id.into_inner(), body.into_inner())
+        .await?
+        .ok_or(TrainerError::ExceptionNotFound)?;
+    Ok(web::Json(row.into()))
+}
+
+/// The workspace's booking policy: the cancellation cut-off.
+#[utoipa::path(tag = "availability", security(("bearer" = ["trainer.availability.read"])), params(TenantHeader),
+    responses((status = 200, description = "The policy.", body = PolicyView)))]
+#[get("/availability/policy")]
+pub async fn get_policy(
+    ctx: web::Data<AppContext>,
+    auth: Authorized<ReadAvailability>,
+) -> ApiResult<web::Json<PolicyView>> {
+    let settings = availability::load_settings(&ctx.db, auth.id).await?;
+    Ok(web::Json(PolicyView {
+        cancel_cutoff_minutes: settings.cancel_cutoff_minutes,
+    }))
+}
+
+/// Set the workspace's cancellation cut-off (an appointment type may override it).
+#[utoipa::path(tag = "availability", security(("bearer" = ["trainer.availability.manage"])), params(TenantHeader),
+    request_body = PolicyView,
+    responses(
+        (status = 200, description = "The policy as stored.", body = PolicyView),
+        (status = 422, description = "A cut-off out of range.", body = Problem, content_type = "application/problem+json")))]
+#[put("/availability/policy")]
+#[tracing::instrument(skip_all, fields(tenant = %auth.id))]
+pub async fn put_policy(
+    ctx: web::Data<AppContext>,
+    auth: Authorized<ManageAvailability>,
+    body: Json<PolicyView>,
+) -> ApiResult<web::Json<PolicyView>> {
+    let policy = body.into_inner();
+    availability::save_policy(&ctx.db, auth.id, &policy).await?;
+    Ok(web::Json(policy))
+}
+
 /// Remove an exception.
 #[utoipa::path(tag = "availability", security(("bearer" = ["trainer.availability.manage"])), params(TenantHeader, ("id" = Uuid, Path, description = "The exception.")),
     responses(
@@ -140,11 +193,28 @@ pub async fn delete_exception(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The caller's own zone, when their account names one.
+async fn caller_zone(
+    db: &sea_orm::DatabaseConnection,
+    account: palestra_core::ids::AccountId,
+) -> Result<Option<palestra_core::time::TimeZone>, sea_orm::DbErr> {
+    use palestra_core::entities::account as accounts;
+    use sea_orm::{EntityTrait, QuerySelect};
+    let zone: Option<Option<String>> = accounts::Entity::find_by_id(account.uuid())
+        .select_only()
+        .column(accounts::Column::TimeZone)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(zone.flatten().and_then(|z| z.parse().ok()))
+}
+
 /// Bookable slots of an appointment type in a date range (default: the next 7 days).
 ///
 /// Working hours plus extra hours, minus time off, minus appointments with their buffers,
 /// honouring the type's minimum notice and maximum days ahead. Dates are the trainer's local
-/// dates; each slot is given in UTC and in the zone asked for (`tz`, default the trainer's),
+/// dates; each slot is given in UTC and in the zone asked for (`tz`; default the caller's
+/// account zone, else the trainer's),
 /// right across daylight-saving changes. Clients see only self-bookable types.
 #[utoipa::path(tag = "availability", security(("bearer" = ["trainer.availability.read"])), params(TenantHeader, AvailabilityQuery),
     responses(
@@ -181,7 +251,10 @@ pub async fn get_availability(
     let working = availability::working_spans(&ctx.db, auth.id, zone, from, to).await?;
     let busy = availability::busy_spans(&ctx.db, auth.id, window.0, window.1, None).await?;
     let rules = availability::rules_of(&kind);
-    let shown = query.tz.unwrap_or(zone);
+    let shown = match query.tz {
+        Some(tz) => tz,
+        None => caller_zone(&ctx.db, auth.account_id).await?.unwrap_or(zone),
+    };
     let slots = slots::free_slots(&working, &busy, &rules, now, window)
         .into_iter()
         .map(|s| availability::slot_view(s, rules.duration, shown))
