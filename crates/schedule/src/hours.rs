@@ -610,6 +610,44 @@ mod tests {
         assert_eq!((interval.closes_at - interval.opens_at).num_hours(), 25);
     }
 
+    const ZONES: [&str; 4] = [
+        "America/Mexico_City",
+        "Europe/Madrid",
+        "America/New_York",
+        "Australia/Sydney",
+    ];
+
+    proptest::proptest! {
+        /// Whatever the zone and date, a day open 00:00–24:00 lasts exactly that local day (23,
+        /// 24 or 25 hours), and every interval kept opens before it closes, in order.
+        #[test]
+        fn effective_hours_cover_the_local_day_across_dst(
+            zone in 0..ZONES.len(),
+            offset in 0u64..1100,
+            opens in 0u16..1380,
+            length in 1u16..600,
+        ) {
+            let zone: TimeZone = ZONES[zone].parse().unwrap_or(TimeZone(chrono_tz::UTC));
+            let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default() + Days::new(offset);
+            let whole = effective_intervals(zone, date, &day(&[("00:00", "24:00")]));
+            let (start, end) = zone.day_range(date);
+            proptest::prop_assert_eq!(whole.len(), 1);
+            proptest::prop_assert_eq!((whole[0].opens_at, whole[0].closes_at), (start, end));
+
+            let closes = (opens + length).min(DAY_MINUTES);
+            let text = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+            let kept = effective_intervals(zone, date, &day(&[(&text(opens), &text(closes))]));
+            for interval in &kept {
+                proptest::prop_assert!(interval.opens_at < interval.closes_at);
+                proptest::prop_assert!(start <= interval.opens_at && interval.closes_at <= end);
+            }
+            // Only a daylight-saving gap can swallow an interval.
+            if kept.is_empty() {
+                proptest::prop_assert!((end - start).num_hours() < 24);
+            }
+        }
+    }
+
     #[test]
     fn a_dst_gap_moves_wall_times_forward_and_can_swallow_an_interval() {
         let madrid: TimeZone = "Europe/Madrid".parse().unwrap_or(TimeZone(chrono_tz::UTC));
