@@ -205,7 +205,7 @@ async fn move_balance(
     Ok(update.exec(txn).await?.rows_affected == 1)
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct NewEntry {
     tenant: TenantId,
     client: AccountId,
@@ -289,8 +289,7 @@ async fn take_from_lots(
                 NewEntry {
                     amount: -take,
                     lot: Some(lot.id),
-                    note: template.note.clone(),
-                    ..template_copy(&template)
+                    ..template.clone()
                 },
                 now,
             )
@@ -305,22 +304,6 @@ async fn take_from_lots(
         )));
     }
     Ok(entries)
-}
-
-fn template_copy(entry: &NewEntry) -> NewEntry {
-    NewEntry {
-        tenant: entry.tenant,
-        client: entry.client,
-        kind: entry.kind,
-        amount: entry.amount,
-        appointment: entry.appointment,
-        lot: entry.lot,
-        package: entry.package,
-        source: entry.source,
-        expires_at: entry.expires_at,
-        by: entry.by,
-        note: entry.note.clone(),
-    }
 }
 
 /// Takes `amount` credits from a locked client, or the 409 `trainer.no_credits` problem.

@@ -522,3 +522,31 @@ async fn concurrent_bookings_never_take_more_credits_than_there_are() {
     let (tenant, client) = ids(&ws.id, ana.account_id());
     assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 0);
 }
+
+#[tokio::test]
+async fn a_retried_grant_with_its_idempotency_key_grants_once() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let pack = package(&ws.owner, 4, 30).await;
+    let path = format!("/api/v1/clients/{}/credits/grants", ana.account_id());
+    let body = json!({ "package_id": pack });
+    let send = || {
+        ws.owner.send(reqwest::Method::POST, &path, |r| {
+            r.header("Idempotency-Key", "grant-ana-1").json(&body)
+        })
+    };
+    let first = send().await.assert_status(201);
+    let again = send().await.assert_status(201);
+    assert_eq!(
+        again.header("idempotency-replayed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(first.body, again.body);
+    let ledger: Value = ws
+        .owner
+        .get(&format!("/api/v1/clients/{}/credits", ana.account_id()))
+        .await
+        .json();
+    assert_eq!(ledger["balance"], 4);
+}

@@ -1,7 +1,9 @@
 //! A client's session credits: grants, adjustments and the ledger.
 
+use actix_web::middleware::from_fn;
 use actix_web::{get, post, web};
 
+use palestra_core::idempotency::{IdempotencyKeyHeader, idempotent};
 use palestra_core::ids::AccountId;
 use palestra_core::openapi::TenantHeader;
 use palestra_core::pagination::PageQuery;
@@ -13,15 +15,15 @@ use crate::packages::{
 };
 
 /// Grant a package to a client by hand (recorded as a manual grant); its credits expire after
-/// the package's validity.
-#[utoipa::path(tag = "credits", security(("bearer" = ["trainer.credits.manage"])), params(TenantHeader, ("id" = AccountId, Path, description = "The client's account.")),
+/// the package's validity. Send an `Idempotency-Key` to make a retry safe.
+#[utoipa::path(tag = "credits", security(("bearer" = ["trainer.credits.manage"])), params(TenantHeader, ("id" = AccountId, Path, description = "The client's account."), IdempotencyKeyHeader),
     request_body = GrantPackageRequest,
     responses(
         (status = 201, description = "Granted: the ledger row and the new balance.", body = CreditMovementView),
         (status = 404, description = "No such client (`trainer.client_not_found`) or package (`trainer.package_not_found`) here.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The package is inactive (`trainer.package_inactive`).", body = Problem, content_type = "application/problem+json"),
     ))]
-#[post("/clients/{id}/credits/grants")]
+#[post("/clients/{id}/credits/grants", wrap = "from_fn(idempotent)")]
 pub async fn grant_package(
     ctx: web::Data<AppContext>,
     auth: Authorized<ManageCredits>,
@@ -37,15 +39,15 @@ pub async fn grant_package(
 }
 
 /// Add or take credits by hand, with a reason. Added credits never expire; taking more than
-/// the balance is refused.
-#[utoipa::path(tag = "credits", security(("bearer" = ["trainer.credits.manage"])), params(TenantHeader, ("id" = AccountId, Path, description = "The client's account.")),
+/// the balance is refused. Send an `Idempotency-Key` to make a retry safe.
+#[utoipa::path(tag = "credits", security(("bearer" = ["trainer.credits.manage"])), params(TenantHeader, ("id" = AccountId, Path, description = "The client's account."), IdempotencyKeyHeader),
     request_body = AdjustCreditsRequest,
     responses(
         (status = 201, description = "Adjusted: the ledger rows and the new balance.", body = CreditMovementView),
         (status = 404, description = "No such client here (`trainer.client_not_found`).", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The balance is smaller than what would be taken (`trainer.no_credits`).", body = Problem, content_type = "application/problem+json"),
     ))]
-#[post("/clients/{id}/credits/adjustments")]
+#[post("/clients/{id}/credits/adjustments", wrap = "from_fn(idempotent)")]
 pub async fn adjust_credits(
     ctx: web::Data<AppContext>,
     auth: Authorized<ManageCredits>,
