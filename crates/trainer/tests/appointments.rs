@@ -792,3 +792,289 @@ async fn the_workspace_cut_off_decides_late_cancellations_and_exceptions_can_be_
         assert_eq!(response.status.as_u16(), 404, "{path}: {}", response.body);
     }
 }
+
+async fn credits_left(owner: &Actor<'_>, client: &str) -> i64 {
+    let view: Value = owner
+        .get(&format!("/api/v1/clients/{client}"))
+        .await
+        .assert_status(200)
+        .json();
+    view["credits_left"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn bookings_consume_credits_refund_them_in_time_forfeit_them_late_and_tell_the_client() {
+    use palestra_core::entities::outbox;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let ana_id = ana.account_id().to_owned();
+    ws.owner
+        .post(
+            &format!("/api/v1/clients/{ana_id}/credits/adjustments"),
+            json!({ "amount": 3, "reason": "welcome" }),
+        )
+        .await
+        .assert_status(201);
+    let paid = create_type(
+        &ws.owner,
+        json!({ "name": "Paid session", "duration_minutes": 60, "credits": 1 }),
+    )
+    .await;
+
+    // Booked then cancelled in time: consumed, then refunded.
+    let monday: Value = book(&ana, &paid, None, monday_at(10, 0))
+        .await
+        .assert_status(201)
+        .json();
+    assert_eq!(monday["credits"], 1);
+    assert_eq!(credits_left(&ws.owner, &ana_id).await, 2);
+    let id = monday["id"].as_str().unwrap();
+    ws.owner
+        .post(
+            &format!("/api/v1/appointments/{id}/reschedule"),
+            json!({ "starts_at": monday_at(11, 0) }),
+        )
+        .await
+        .assert_status(200);
+    ana.post(&format!("/api/v1/appointments/{id}/cancel"), json!({}))
+        .await
+        .assert_status(200);
+    assert_eq!(credits_left(&ws.owner, &ana_id).await, 3);
+
+    // A no-show keeps the credit.
+    let past: Value = book(
+        &ws.owner,
+        &paid,
+        Some(&ana_id),
+        Utc::now() - chrono::Duration::hours(30),
+    )
+    .await
+    .assert_status(201)
+    .json();
+    ws.owner
+        .post(
+            &format!(
+                "/api/v1/appointments/{}/no-show",
+                past["id"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await
+        .assert_status(200);
+    assert_eq!(credits_left(&ws.owner, &ana_id).await, 2);
+
+    // A late cancellation keeps it too.
+    let soon: Value = book(
+        &ws.owner,
+        &paid,
+        Some(&ana_id),
+        Utc::now() + chrono::Duration::hours(3),
+    )
+    .await
+    .assert_status(201)
+    .json();
+    let late: Value = ana
+        .post(
+            &format!(
+                "/api/v1/appointments/{}/cancel",
+                soon["id"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(late["status"], "late_cancelled");
+    assert_eq!(credits_left(&ws.owner, &ana_id).await, 1);
+
+    // The last credit goes, then booking is refused.
+    book(&ana, &paid, None, monday_at(14, 0))
+        .await
+        .assert_status(201);
+    assert_eq!(
+        book(&ana, &paid, None, monday_at(16, 0))
+            .await
+            .assert_problem(409)
+            .code,
+        "trainer.no_credits"
+    );
+    assert_eq!(credits_left(&ws.owner, &ana_id).await, 0);
+
+    // The client heard of every booking, move and cancellation.
+    let kinds: Vec<String> = outbox::Entity::find()
+        .filter(outbox::Column::AccountId.eq(uuid::Uuid::parse_str(&ana_id).unwrap()))
+        .filter(outbox::Column::Kind.starts_with("trainer.appointment_"))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.kind)
+        .collect();
+    let count = |kind: &str| kinds.iter().filter(|k| *k == kind).count();
+    assert_eq!(count("trainer.appointment_booked"), 4, "{kinds:?}");
+    assert_eq!(count("trainer.appointment_rescheduled"), 1, "{kinds:?}");
+    assert_eq!(count("trainer.appointment_cancelled"), 2, "{kinds:?}");
+}
+
+#[tokio::test]
+async fn clients_keep_to_notice_horizon_and_cut_off_and_outsiders_reach_nothing() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let strict = create_type(
+        &ws.owner,
+        json!({
+            "name": "Strict",
+            "duration_minutes": 60,
+            "min_notice_minutes": 60 * 24 * 30,
+            "max_days_ahead": 60
+        }),
+    )
+    .await;
+    assert_eq!(
+        book(&ana, &strict, None, monday_at(10, 0))
+            .await
+            .assert_problem(422)
+            .code,
+        "trainer.too_soon"
+    );
+    assert_eq!(
+        book(
+            &ana,
+            &strict,
+            None,
+            monday_at(10, 0) + chrono::Duration::days(70)
+        )
+        .await
+        .assert_problem(422)
+        .code,
+        "trainer.too_far_ahead"
+    );
+    // Inside the cut-off a client cannot move their appointment; staff can.
+    let kind = pt_type(&ws.owner).await;
+    let soon: Value = book(
+        &ws.owner,
+        &kind,
+        Some(ana.account_id()),
+        Utc::now() + chrono::Duration::hours(2),
+    )
+    .await
+    .assert_status(201)
+    .json();
+    let soon = soon["id"].as_str().unwrap();
+    assert_eq!(
+        ana.post(
+            &format!("/api/v1/appointments/{soon}/reschedule"),
+            json!({ "starts_at": monday_at(10, 0) }),
+        )
+        .await
+        .assert_problem(409)
+        .code,
+        "trainer.cut_off_passed"
+    );
+    ws.owner
+        .post(
+            &format!("/api/v1/appointments/{soon}/reschedule"),
+            json!({ "starts_at": monday_at(10, 0) }),
+        )
+        .await
+        .assert_status(200);
+    // A move onto a taken time is refused with the next free slots.
+    let other_booking: Value = book(&ws.owner, &kind, Some(ana.account_id()), monday_at(13, 0))
+        .await
+        .assert_status(201)
+        .json();
+    let problem = ws
+        .owner
+        .post(
+            &format!("/api/v1/appointments/{soon}/reschedule"),
+            json!({ "starts_at": monday_at(13, 30) }),
+        )
+        .await
+        .assert_problem(409);
+    assert_eq!(problem.code, "trainer.slot_taken");
+    assert!(problem.extensions["next_slots"].is_array());
+
+    // Every appointment route from another workspace: 404.
+    let other = workspace(&app).await;
+    let outsider = other.owner.in_tenant(&ws.id);
+    let id = other_booking["id"].as_str().unwrap();
+    let attempts = [
+        (
+            Method::POST,
+            "/api/v1/appointments".to_owned(),
+            json!({ "type_id": kind, "starts_at": monday_at(15, 0), "client_id": ana.account_id() }),
+        ),
+        (
+            Method::POST,
+            "/api/v1/appointments/recurring".to_owned(),
+            json!({ "type_id": kind, "starts_at": monday_at(15, 0), "client_id": ana.account_id(), "count": 2 }),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/appointments/{id}/reschedule"),
+            json!({ "starts_at": monday_at(15, 0) }),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/appointments/{id}/no-show"),
+            json!({}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/appointments/{id}"),
+            json!({ "notes": "x" }),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/availability/weekly".to_owned(),
+            json!({}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/appointment-types".to_owned(),
+            json!({ "name": "x", "duration_minutes": 30 }),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/appointment-types/{kind}"),
+            json!({ "name": "x", "duration_minutes": 30 }),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/appointment-types/{kind}"),
+            json!({}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/availability/exceptions".to_owned(),
+            json!({ "date": "2030-01-07", "kind": "time_off" }),
+        ),
+        (
+            Method::GET,
+            "/api/v1/availability/policy".to_owned(),
+            json!({}),
+        ),
+    ];
+    for (method, path, body) in &attempts {
+        let response = outsider.send(method.clone(), path, |r| r.json(body)).await;
+        assert_eq!(
+            response.status.as_u16(),
+            404,
+            "{method} {path}: {}",
+            response.body
+        );
+    }
+    // Nothing changed.
+    let after: Value = ws
+        .owner
+        .get(&format!("/api/v1/appointments/{id}"))
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(after["status"], "booked");
+    assert!(after["notes"].is_null());
+}
