@@ -522,3 +522,76 @@ async fn roles_and_outsiders_on_session_routes() {
         "another gym's sessions never list here"
     );
 }
+
+#[tokio::test]
+async fn a_start_skipped_by_the_spring_change_moves_forward_and_a_repeated_one_is_the_first() {
+    let app = app().await;
+    let owner = app.signup().await;
+    let body: Value = owner
+        .post(
+            "/api/v1/gyms",
+            json!({ "name": "NYC Gym", "time_zone": "America/New_York", "currency": "USD" }),
+        )
+        .await
+        .assert_status(201)
+        .json();
+    let gym = body["id"].as_str().unwrap().to_owned();
+    let owner = owner.in_tenant(&gym);
+    let trainer = app.signup_in(&gym, palestra_core::Role::Trainer).await;
+    let class: Value = owner
+        .post(
+            "/api/v1/classes",
+            json!({ "name": "Night owls", "duration_minutes": 60, "capacity": 8,
+                    "default_trainer_id": trainer.account_id() }),
+        )
+        .await
+        .assert_status(201)
+        .json();
+    let class = class["id"].as_str().unwrap();
+    // New York skips 02:00-03:00 on Sunday 14 March 2027 and repeats 01:00-02:00 on 7 November.
+    for (start_time, starts_on, expected) in [
+        (
+            "02:30",
+            "2027-03-07",
+            [
+                "2027-03-07T02:30:00-05:00",
+                "2027-03-14T03:30:00-04:00",
+                "2027-03-21T02:30:00-04:00",
+            ],
+        ),
+        (
+            "01:30",
+            "2027-10-31",
+            [
+                "2027-10-31T01:30:00-04:00",
+                "2027-11-07T01:30:00-04:00",
+                "2027-11-14T01:30:00-05:00",
+            ],
+        ),
+    ] {
+        owner
+            .post(
+                "/api/v1/series",
+                json!({ "class_id": class, "weekdays": ["SU"], "start_time": start_time,
+                        "starts_on": starts_on, "count": 3 }),
+            )
+            .await
+            .assert_status(201);
+        let page: Value = owner
+            .get(&format!(
+                "/api/v1/sessions?from={starts_on}T00:00:00Z&to={}",
+                (at(&format!("{starts_on}T00:00:00Z")) + Duration::days(22))
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ))
+            .await
+            .assert_status(200)
+            .json();
+        let local: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["starts_at_local"].as_str().unwrap())
+            .collect();
+        assert_eq!(local, expected);
+    }
+}
