@@ -147,6 +147,19 @@ pub async fn rotate(
     })
 }
 
+/// Deletes every feed of an account (its account is being deleted): a secret URL should not
+/// outlive its owner.
+pub async fn forget_account(
+    txn: &sea_orm::DatabaseTransaction,
+    account: AccountId,
+) -> Result<(), DbErr> {
+    calendar_feed::Entity::delete_many()
+        .filter(calendar_feed::Column::AccountId.eq(account.uuid()))
+        .exec(txn)
+        .await
+        .map(|_| ())
+}
+
 /// The feed a token opens, as text/calendar, or 404.
 pub async fn feed(ctx: &AppContext, token: &str) -> ApiResult<String> {
     if token.len() > 128 {

@@ -12,6 +12,7 @@ use std::io::BufReader;
 
 use chrono::{Duration, Utc};
 use ical::parser::ical::component::IcalEvent;
+use sea_orm::EntityTrait;
 use serde_json::Value;
 
 use support::{app, insert_appointment, insert_type, set_membership, set_sequence, workspace};
@@ -191,4 +192,35 @@ async fn feed_urls_are_made_by_the_right_people() {
         .get(feed["url"].as_str().unwrap())
         .await
         .assert_problem(404);
+}
+
+#[tokio::test]
+async fn a_deleted_account_takes_its_feeds_with_it() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let feed: Value = ana
+        .post("/api/v1/me/calendar-feed", serde_json::json!({}))
+        .await
+        .assert_status(201)
+        .json();
+    let txn = palestra_core::db::begin_write(&app.db).await.unwrap();
+    for module in palestra_trainer::modules() {
+        module
+            .erase_account(&txn, ana.account_id().parse().unwrap())
+            .await
+            .unwrap();
+    }
+    txn.commit().await.unwrap();
+    app.anonymous()
+        .get(feed["url"].as_str().unwrap())
+        .await
+        .assert_problem(404);
+    assert!(
+        palestra_trainer::entities::calendar_feed::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
