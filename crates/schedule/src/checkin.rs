@@ -264,6 +264,32 @@ pub async fn read_code(
     Ok(claims)
 }
 
+/// Marks a booking attended at the door: only from `booked` (or `no_show`, for someone marked
+/// missing who turns up late), so of two scans at once exactly one succeeds. `false` when the
+/// booking was already attended or is not active.
+pub async fn mark_checked_in(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    booking: uuid::Uuid,
+    by: AccountId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = booking::Entity::update_many()
+        .col_expr(
+            booking::Column::Status,
+            Expr::value(booking::STATUS_ATTENDED),
+        )
+        .col_expr(booking::Column::AttendanceMarkedAt, Expr::value(now))
+        .col_expr(booking::Column::AttendanceMarkedBy, Expr::value(by.uuid()))
+        .col_expr(booking::Column::UpdatedAt, Expr::value(now))
+        .filter(booking::Column::TenantId.eq(tenant.uuid()))
+        .filter(booking::Column::Id.eq(booking))
+        .filter(booking::Column::Status.is_in([booking::STATUS_BOOKED, booking::STATUS_NO_SHOW]))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// The member's bookings of sessions starting in `[from, to]` that check-in can act on
 /// (`booked` or already `attended`), closest start first.
 pub async fn bookings_around(

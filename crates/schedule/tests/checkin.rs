@@ -247,3 +247,33 @@ async fn check_in_routes_answer_each_role_and_hide_the_gym_from_outsiders() {
         gym.expect_statuses(method, path, body, expect).await;
     }
 }
+
+#[tokio::test]
+async fn two_scans_at_once_check_a_member_in_once() {
+    let app = app().await;
+    let gym = Gym::create(&app).await;
+    let class = gym.class(&app, "Spinning").await;
+    let session = gym
+        .session(&app, class, Utc::now() + Duration::minutes(15), 5)
+        .await;
+    gym.book(&app, session, gym.member.account_id()).await;
+    let code = code_of(&gym.member).await;
+    let scans = (0..6).map(|_| {
+        gym.trainer
+            .post("/api/v1/check-in", json!({ "code": code }))
+    });
+    let responses = futures_util::future::join_all(scans).await;
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        responses
+            .iter()
+            .filter(|r| r.status != 200)
+            .all(|r| r.status == 409 && r.body.contains("schedule.already_checked_in")),
+        "{statuses:?}"
+    );
+}

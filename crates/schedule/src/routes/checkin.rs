@@ -13,7 +13,7 @@ use palestra_core::{ApiError, ApiResult, AppContext, Authorized, Json, Problem, 
 use crate::checkin::{self, CheckInCodeView, CheckInRequest, CheckInView};
 use crate::entities::{booking, session};
 use crate::error::ScheduleError;
-use crate::ids::{BookingId, ClassSessionId};
+use crate::ids::ClassSessionId;
 use crate::repo;
 
 permission!(
@@ -103,11 +103,8 @@ pub async fn check_in(
             let session = repo::find_session(&ctx.db, tenant, ClassSessionId(found.session_id))
                 .await?
                 .ok_or(ScheduleError::SessionNotFound)?;
-            let marked =
-                repo::mark_attended(&ctx.db, tenant, BookingId(found.id), auth.account_id, now)
-                    .await?;
-            if !marked {
-                return Err(ScheduleError::BookingNotActive.into());
+            if !checkin::mark_checked_in(&ctx.db, tenant, found.id, auth.account_id, now).await? {
+                return Err(ScheduleError::AlreadyCheckedIn.into());
             }
             (found.clone(), session.starts_at)
         }
@@ -127,14 +124,11 @@ pub async fn check_in(
                     return Err(ScheduleError::AlreadyCheckedIn.into());
                 }
                 Some(existing) => {
-                    repo::mark_attended(
-                        &ctx.db,
-                        tenant,
-                        BookingId(existing.id),
-                        auth.account_id,
-                        now,
-                    )
-                    .await?;
+                    if !checkin::mark_checked_in(&ctx.db, tenant, existing.id, auth.account_id, now)
+                        .await?
+                    {
+                        return Err(ScheduleError::AlreadyCheckedIn.into());
+                    }
                     (existing, session.starts_at)
                 }
                 None => (
