@@ -21,7 +21,7 @@ use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike, EventSt
 use palestra_core::entities::{account, membership, tenant};
 use palestra_core::ids::{AccountId, TenantId};
 use palestra_core::scope::scoped;
-use palestra_core::{ApiError, ApiResult, AppContext, Role, permission};
+use palestra_core::{ApiError, ApiResult, AppContext, Permission, Role, permission};
 use rand::RngCore;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -182,7 +182,7 @@ pub async fn feed(ctx: &AppContext, token: &str) -> ApiResult<String> {
     let workspace = workspace.ok_or_else(not_found)?;
     let role = Role::parse(&member.role).ok_or_else(not_found)?;
     let agenda = feed.kind == calendar_feed::KIND_AGENDA;
-    if (agenda && !palestra_core::permissions::is_granted("trainer.calendar.agenda", role))
+    if (agenda && !<AgendaFeed as Permission>::granted_to(role))
         || workspace.status == tenant::STATUS_SUSPENDED
         || !ctx
             .module_states

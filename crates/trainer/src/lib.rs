@@ -76,7 +76,8 @@ impl Module for Trainer {
         ctx: &palestra_core::AppContext,
         tenant: &palestra_core::Tenant,
     ) -> Result<Option<palestra_core::module::WorkspaceStats>, palestra_core::ApiError> {
-        if !palestra_core::permissions::is_granted("trainer.dashboard.read", tenant.role)
+        use palestra_core::Permission as _;
+        if !dashboard::ViewDashboard::granted_to(tenant.role)
             || !ctx
                 .module_states
                 .is_active(&ctx.db, &ctx.product, tenant.id, "appointments")
