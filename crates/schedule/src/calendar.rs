@@ -224,6 +224,8 @@ pub fn render(
     calendar
         .name(name)
         .timezone(zone.name())
+        // Calendar apps that honour it refresh hourly.
+        .ttl(&Duration::hours(1))
         .append_property(icalendar::Property::new("METHOD", "PUBLISH"));
     for (session, class) in sessions {
         let mut event = Event::new();
