@@ -38,9 +38,6 @@ pub enum TrainerError {
     /// Too far from now.
     #[error("This appointment type can be booked at most {0} days ahead.")]
     TooFarAhead(i32),
-    /// In the past.
-    #[error("An appointment cannot start in the past.")]
-    StartsInPast,
     /// The slot (with buffers) overlaps another appointment.
     #[error("The trainer is not free at this time (buffers included).")]
     SlotTaken,
@@ -66,11 +63,9 @@ impl DomainError for TrainerError {
             | Self::AppointmentNotFound
             | Self::ClientNotFound => StatusCode::NOT_FOUND,
             Self::NotSelfBookable => StatusCode::FORBIDDEN,
-            Self::TypeInactive
-            | Self::TooSoon(_)
-            | Self::TooFarAhead(_)
-            | Self::StartsInPast
-            | Self::ClientInactive => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TypeInactive | Self::TooSoon(_) | Self::TooFarAhead(_) | Self::ClientInactive => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::OutsideWorkingHours
             | Self::SlotTaken
             | Self::AppointmentNotActive
@@ -92,7 +87,6 @@ impl DomainError for TrainerError {
             Self::OutsideWorkingHours => "trainer.outside_working_hours",
             Self::TooSoon(_) => "trainer.too_soon",
             Self::TooFarAhead(_) => "trainer.too_far_ahead",
-            Self::StartsInPast => "trainer.starts_in_past",
             Self::SlotTaken => "trainer.slot_taken",
             Self::AppointmentNotActive => "trainer.appointment_not_active",
             Self::AppointmentStarted => "trainer.appointment_started",

@@ -1078,3 +1078,66 @@ async fn clients_keep_to_notice_horizon_and_cut_off_and_outsiders_reach_nothing(
     assert_eq!(after["status"], "booked");
     assert!(after["notes"].is_null());
 }
+
+#[tokio::test]
+async fn moves_and_bookings_racing_for_one_time_leave_it_to_one_appointment() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let kind = pt_type(&ws.owner).await;
+    let mut clients = Vec::new();
+    for _ in 0..10 {
+        clients.push(ws.client(&app).await);
+    }
+    // Five appointments elsewhere in the day, to be moved onto 15:00 while five clients book it.
+    let mut movable = Vec::new();
+    for (i, client) in clients.iter().take(5).enumerate() {
+        let start = monday_at(9, 0) + chrono::Duration::days(i64::try_from(i).unwrap() + 1);
+        let body: Value = book(&ws.owner, &kind, Some(client.account_id()), start)
+            .await
+            .assert_status(201)
+            .json();
+        movable.push(body["id"].as_str().unwrap().to_owned());
+    }
+    let target = monday_at(15, 0);
+    let moves = movable.iter().map(|id| {
+        let owner = ws.owner.clone();
+        async move {
+            owner
+                .post(
+                    &format!("/api/v1/appointments/{id}/reschedule"),
+                    json!({ "starts_at": target + chrono::Duration::minutes(30) }),
+                )
+                .await
+        }
+    });
+    let bookings = clients.iter().skip(5).map(|c| book(c, &kind, None, target));
+    let (moved, booked) = tokio::join!(join_all(moves), join_all(bookings));
+    let won = moved
+        .iter()
+        .chain(booked.iter())
+        .filter(|r| r.status.is_success())
+        .count();
+    assert_eq!(won, 1);
+    for r in moved.iter().chain(booked.iter()) {
+        assert!(
+            r.status.is_success() || r.status.as_u16() == 409,
+            "{}",
+            r.body
+        );
+    }
+    let day: Value = ws
+        .owner
+        .get(&format!(
+            "/api/v1/appointments?status=booked&from={}&to={}",
+            (target - chrono::Duration::hours(2))
+                .to_rfc3339()
+                .replace('+', "%2B"),
+            (target + chrono::Duration::hours(3))
+                .to_rfc3339()
+                .replace('+', "%2B")
+        ))
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(day["items"].as_array().unwrap().len(), 1, "{day}");
+}
