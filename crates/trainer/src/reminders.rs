@@ -37,9 +37,18 @@ pub const BATCH_SIZE: u64 = 200;
 
 /// `TRAINER_REMINDER_LEAD_MINUTES`: unset is the default, anything but 1 to 10080 an error.
 pub fn lead_from_env() -> Result<Duration, JobSetupError> {
-    match std::env::var("TRAINER_REMINDER_LEAD_MINUTES") {
-        Err(_) => Ok(Duration::minutes(DEFAULT_LEAD_MINUTES)),
-        Ok(value) => value
+    parse_lead(
+        std::env::var("TRAINER_REMINDER_LEAD_MINUTES")
+            .ok()
+            .as_deref(),
+    )
+}
+
+/// The reminder lead from the setting's text, if set.
+pub fn parse_lead(value: Option<&str>) -> Result<Duration, JobSetupError> {
+    match value {
+        None => Ok(Duration::minutes(DEFAULT_LEAD_MINUTES)),
+        Some(value) => value
             .trim()
             .parse::<i64>()
             .ok()
@@ -275,4 +284,18 @@ pub fn jobs(db: &DatabaseConnection) -> Result<Vec<BackgroundJob>, JobSetupError
             }
         }),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lead_is_a_day_by_default_and_a_bad_setting_is_refused() {
+        assert_eq!(parse_lead(None).unwrap(), Duration::days(1));
+        assert_eq!(parse_lead(Some(" 90 ")).unwrap(), Duration::minutes(90));
+        for bad in ["0", "10081", "two hours", ""] {
+            assert!(parse_lead(Some(bad)).is_err(), "{bad}");
+        }
+    }
 }
