@@ -268,3 +268,34 @@ async fn the_extras_are_documented_with_tenant_header_and_feeds_without_sign_in(
         "schedule.check_in.scan"
     );
 }
+
+#[tokio::test]
+async fn a_disabled_schedule_module_closes_the_extras_and_the_feeds() {
+    let app = app().await;
+    let gym = Gym::create(&app).await;
+    let urls: Value = gym
+        .member
+        .post("/api/v1/me/calendar-feed/rotate", json!({}))
+        .await
+        .assert_status(200)
+        .json();
+    gym.owner
+        .send(Method::PUT, "/api/v1/modules/schedule", |r| {
+            r.json(&json!({ "active": false }))
+        })
+        .await
+        .assert_status(200);
+    for path in [
+        "/api/v1/hours",
+        "/api/v1/me/check-in-code",
+        "/api/v1/me/sessions",
+        "/api/v1/dashboard",
+    ] {
+        let problem = gym.owner.get(path).await.assert_problem(403);
+        assert_eq!(problem.code, "module.disabled", "{path}");
+    }
+    app.anonymous()
+        .get(&path_of(urls["timetable_url"].as_str().unwrap()))
+        .await
+        .assert_problem(404);
+}
