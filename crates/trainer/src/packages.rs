@@ -182,7 +182,7 @@ impl Validate for UpdatePackageRequest {
 #[serde(deny_unknown_fields)]
 pub struct GrantPackageRequest {
     pub package_id: Uuid,
-    /// Up to 500 characters.
+    /// Up to 500 characters; the client sees it in their ledger.
     pub note: Option<String>,
 }
 
@@ -205,7 +205,7 @@ impl Validate for GrantPackageRequest {
 pub struct AdjustCreditsRequest {
     /// Credits to add (positive, never expire) or take (negative); not 0, at most 1000 either way.
     pub amount: i32,
-    /// Why, 1 to 500 characters; kept in the ledger.
+    /// Why, 1 to 500 characters; kept in the ledger, which the client sees too.
     pub reason: String,
 }
 
