@@ -18,7 +18,7 @@ use palestra_core::entities::{account, tenant};
 use palestra_core::ids::{AccountId, TenantId};
 use palestra_core::outbox::{self, Channel, Localized, NewMessage};
 use palestra_core::{BackgroundJob, CancellationToken};
-use sea_orm::sea_query::{OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -86,12 +86,17 @@ async fn due_bookings(
         .filter(session::Column::StartsAt.gt(now))
         .filter(session::Column::StartsAt.lte(now + lead))
         .filter(
-            booking::Column::Id.not_in_subquery(
+            Expr::exists(
                 Query::select()
-                    .column(reminder::Column::BookingId)
+                    .expr(Expr::val(1))
                     .from(reminder::Entity)
+                    .and_where(
+                        Expr::col((reminder::Entity, reminder::Column::BookingId))
+                            .equals((booking::Entity, booking::Column::Id)),
+                    )
                     .to_owned(),
-            ),
+            )
+            .not(),
         )
         .order_by_asc(session::Column::StartsAt)
         .limit(BATCH_SIZE)

@@ -14,6 +14,7 @@ mod m20261126_000041_schedule_create_special_days;
 mod m20261126_000042_schedule_create_check_in_codes;
 mod m20261126_000043_schedule_create_calendar_feeds;
 mod m20261126_000044_schedule_create_reminders;
+mod m20261126_000045_schedule_index_session_starts;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -29,5 +30,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261126_000042_schedule_create_check_in_codes::Migration),
         Box::new(m20261126_000043_schedule_create_calendar_feeds::Migration),
         Box::new(m20261126_000044_schedule_create_reminders::Migration),
+        Box::new(m20261126_000045_schedule_index_session_starts::Migration),
     ]
 }
