@@ -65,6 +65,7 @@ pub const GRANTS: &[(&str, &[Role])] = &[
     ("trainer.clients.read", STAFF),
     ("trainer.clients.manage", STAFF),
     ("trainer.profile.read", ALL),
+    ("trainer.profile.update", ALL),
     ("trainer.appointments.read", ALL),
     ("trainer.appointments.book", ALL),
     ("trainer.appointments.manage", STAFF),

@@ -460,6 +460,43 @@ impl Validate for ClientUpdateRequest {
     }
 }
 
+/// What a client may change of their own profile. Absent fields stay; an empty string clears.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MyClientProfileRequest {
+    pub goals: Option<String>,
+    pub emergency_contact_name: Option<String>,
+    pub emergency_contact_phone: Option<String>,
+    pub health_notes: Option<String>,
+}
+
+impl From<MyClientProfileRequest> for ClientUpdateRequest {
+    fn from(r: MyClientProfileRequest) -> Self {
+        Self {
+            tags: None,
+            goals: r.goals,
+            private_notes: None,
+            emergency_contact_name: r.emergency_contact_name,
+            emergency_contact_phone: r.emergency_contact_phone,
+            health_notes: r.health_notes,
+        }
+    }
+}
+
+impl Validate for MyClientProfileRequest {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        ClientUpdateRequest {
+            tags: None,
+            goals: self.goals.clone(),
+            private_notes: None,
+            emergency_contact_name: self.emergency_contact_name.clone(),
+            emergency_contact_phone: self.emergency_contact_phone.clone(),
+            health_notes: self.health_notes.clone(),
+        }
+        .validate()
+    }
+}
+
 fn text(value: Option<String>, old: Option<String>) -> Option<String> {
     match value {
         None => old,

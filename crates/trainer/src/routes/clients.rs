@@ -1,13 +1,18 @@
 //! The trainer's clients, and a client's own profile.
 
 use actix_web::{get, patch, web};
+
+use palestra_core::Role;
 use uuid::Uuid;
 
 use palestra_core::openapi::TenantHeader;
 use palestra_core::pagination::Page;
 use palestra_core::{ApiResult, AppContext, Authorized, Json, Problem, permission};
 
-use crate::clients::{self, ClientUpdateRequest, ClientView, ClientsQuery, MyClientProfileView};
+use crate::clients::{
+    self, ClientUpdateRequest, ClientView, ClientsQuery, MyClientProfileRequest,
+    MyClientProfileView,
+};
 
 permission!(
     /// See the client list and each client's profile.
@@ -20,6 +25,10 @@ permission!(
 permission!(
     /// A client reads their own profile.
     ReadOwnProfile = "trainer.profile.read"
+);
+permission!(
+    /// A client changes their own goals, emergency contact and health notes.
+    UpdateOwnProfile = "trainer.profile.update"
 );
 
 /// The workspace's clients, newest first: search (`q`), filter by status and tag.
@@ -84,5 +93,32 @@ pub async fn my_client_profile(
     auth: Authorized<ReadOwnProfile>,
 ) -> ApiResult<web::Json<MyClientProfileView>> {
     let view = clients::find(&ctx.db, auth.id, auth.account_id.uuid()).await?;
+    Ok(web::Json(view.into()))
+}
+
+/// Change the caller's own goals, emergency contact or health notes (absent fields stay, an
+/// empty string clears). Tags and the trainer's notes are the trainer's.
+#[utoipa::path(tag = "clients", security(("bearer" = ["trainer.profile.update"])), params(TenantHeader),
+    request_body = MyClientProfileRequest,
+    responses(
+        (status = 200, description = "The profile.", body = MyClientProfileView),
+        (status = 404, description = "The caller is not a client here (`trainer.client_not_found`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid or unknown fields, with their paths.", body = Problem, content_type = "application/problem+json")))]
+#[patch("/me/client-profile")]
+pub async fn update_my_client_profile(
+    ctx: web::Data<AppContext>,
+    auth: Authorized<UpdateOwnProfile>,
+    body: Json<MyClientProfileRequest>,
+) -> ApiResult<web::Json<MyClientProfileView>> {
+    if auth.role != Role::Member {
+        return Err(crate::error::TrainerError::ClientNotFound.into());
+    }
+    let view = clients::update(
+        &ctx.db,
+        auth.id,
+        auth.account_id.uuid(),
+        body.into_inner().into(),
+    )
+    .await?;
     Ok(web::Json(view.into()))
 }

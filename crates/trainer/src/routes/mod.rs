@@ -40,7 +40,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(clients::list_clients)
         .service(clients::get_client)
         .service(clients::update_client)
-        .service(clients::my_client_profile);
+        .service(clients::my_client_profile)
+        .service(clients::update_my_client_profile);
     cfg.service(packages::list_packages)
         .service(packages::create_package)
         .service(packages::get_package)
