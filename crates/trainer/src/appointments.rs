@@ -920,3 +920,70 @@ async fn notify_client(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    fn request(
+        start: DateTime<Utc>,
+        every: u32,
+        count: Option<u32>,
+        until: Option<NaiveDate>,
+    ) -> RecurringRequest {
+        RecurringRequest {
+            type_id: Uuid::nil(),
+            starts_at: start,
+            client_id: None,
+            notes: None,
+            every_weeks: Some(every),
+            count,
+            until,
+        }
+    }
+
+    #[test]
+    fn occurrences_keep_the_wall_time_across_a_change_of_offset() {
+        let madrid: TimeZone = "Europe/Madrid".parse().unwrap();
+        // Monday 22 March 2027, 10:00 CET; clocks go forward on the 28th.
+        let start = Utc.with_ymd_and_hms(2027, 3, 22, 9, 0, 0).unwrap();
+        let starts = occurrences(madrid, &request(start, 1, Some(3), None));
+        assert_eq!(
+            starts,
+            vec![
+                start,
+                Utc.with_ymd_and_hms(2027, 3, 29, 8, 0, 0).unwrap(),
+                Utc.with_ymd_and_hms(2027, 4, 5, 8, 0, 0).unwrap(),
+            ]
+        );
+    }
+
+    #[test]
+    fn occurrences_stop_at_until_or_the_cap() {
+        let madrid: TimeZone = "Europe/Madrid".parse().unwrap();
+        let start = Utc.with_ymd_and_hms(2027, 1, 4, 9, 0, 0).unwrap();
+        let until = NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+        let starts = occurrences(madrid, &request(start, 2, None, Some(until)));
+        // 4 Jan, 18 Jan, 1 Feb.
+        assert_eq!(starts.len(), 3);
+        let far = NaiveDate::from_ymd_opt(2040, 1, 1).unwrap();
+        assert_eq!(
+            occurrences(madrid, &request(start, 1, None, Some(far))).len(),
+            MAX_OCCURRENCES
+        );
+    }
+
+    #[test]
+    fn a_wall_time_skipped_by_the_change_moves_forward_by_the_gap() {
+        let madrid: TimeZone = "Europe/Madrid".parse().unwrap();
+        // Sunday 21 March 2027, 02:30 CET; on the 28th 02:30 does not exist.
+        let start = Utc.with_ymd_and_hms(2027, 3, 21, 1, 30, 0).unwrap();
+        let starts = occurrences(madrid, &request(start, 1, Some(2), None));
+        // 03:30 CEST = 01:30Z.
+        assert_eq!(
+            starts[1],
+            Utc.with_ymd_and_hms(2027, 3, 28, 1, 30, 0).unwrap()
+        );
+    }
+}
