@@ -1357,10 +1357,22 @@ pub async fn promote_waiting(
         else {
             break;
         };
+        let member = AccountId(entry.account_id);
+        // Someone who lost their membership while waiting leaves the line instead.
+        if active_membership(db, tenant, member).await?.is_none() {
+            waitlist_entry::Entity::update_many()
+                .col_expr(waitlist_entry::Column::Status, Expr::value("closed"))
+                .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now))
+                .filter(waitlist_entry::Column::TenantId.eq(tenant.uuid()))
+                .filter(waitlist_entry::Column::Id.eq(entry.id))
+                .exec(db)
+                .await?;
+            move_waitlist_count(db, tenant, session_id.uuid(), -1, now).await?;
+            continue;
+        }
         if !repo::take_place(db, tenant, session_id, now).await? {
             break;
         }
-        let member = AccountId(entry.account_id);
         let booking_id = if repo::active_booking(db, tenant, session_id, member)
             .await?
             .is_some()

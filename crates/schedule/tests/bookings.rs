@@ -595,3 +595,43 @@ async fn a_deleted_account_frees_its_future_places_for_the_waitlist() {
         .json();
     assert_eq!(old["status"], "cancelled");
 }
+
+#[tokio::test]
+async fn someone_who_left_the_gym_while_waiting_is_skipped() {
+    use palestra_core::entities::membership;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let app = app().await;
+    let gym = Gym::create(&app).await;
+    let session = gym.session(1).await;
+    let booking: Value = book(&gym.member, &session).await.json();
+    let (gone, next) = (gym.new_member().await, gym.new_member().await);
+    for who in [&gone, &next] {
+        who.post(&format!("/api/v1/sessions/{session}/waitlist"), json!({}))
+            .await
+            .assert_status(201);
+    }
+    membership::Entity::update_many()
+        .col_expr(membership::Column::Status, Expr::value("removed"))
+        .filter(membership::Column::AccountId.eq(gone.account_id().parse::<uuid::Uuid>().unwrap()))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    gym.member
+        .post(
+            &format!(
+                "/api/v1/bookings/{}/cancel",
+                booking["id"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await
+        .assert_status(200);
+    let view: Value = next
+        .get(&format!("/api/v1/sessions/{session}"))
+        .await
+        .json();
+    assert_eq!(view["my_booking"]["state"], "booked");
+    assert_eq!(view["waitlist_count"], 0);
+}
