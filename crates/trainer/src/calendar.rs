@@ -293,6 +293,8 @@ pub fn render(
             format!("Sessions with {workspace}")
         })
         .timezone(zone.name())
+        // Calendar apps that honour it refresh hourly.
+        .ttl(&Duration::hours(1))
         .append_property(icalendar::Property::new("METHOD", "PUBLISH"));
     for event in events {
         let a = &event.appointment;

@@ -90,6 +90,13 @@ async fn the_agenda_and_a_clients_feed_show_the_right_appointments() {
             .body
             .contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Madrid")
     );
+    assert!(
+        response
+            .body
+            .contains("REFRESH-INTERVAL;VALUE=DURATION:PT3600S"),
+        "{}",
+        response.body
+    );
     assert!(!response.body.contains("private note"), "notes never leave");
     let agenda = events(&response.body);
     assert_eq!(agenda.len(), 3);
