@@ -51,7 +51,12 @@ async fn the_demo_workspace_gets_types_packages_credits_and_twelve_weeks() {
         .json();
     assert_eq!(dashboard["stats"]["total_clients"], 8);
     // Two never had a package; with only eight clients some use theirs up on the seeded weeks.
-    assert!(dashboard["stats"]["clients_without_credits"].as_i64().unwrap() >= 2);
+    assert!(
+        dashboard["stats"]["clients_without_credits"]
+            .as_i64()
+            .unwrap()
+            >= 2
+    );
     assert_eq!(dashboard["upcoming"].as_array().unwrap().len(), 5);
 
     // Free slots remain to book in the coming week.
