@@ -584,3 +584,43 @@ pub async fn update(
     txn.commit().await?;
     find(db, tenant, id).await
 }
+
+/// Erases what the trainer kept about an account that is being deleted, in every workspace:
+/// profile (health notes, emergency contact) and tags; its booked appointments to come are
+/// cancelled so the trainer's time is free again. Past appointments stay as the business
+/// record, keyed by the account id identity keeps.
+pub async fn forget_account(
+    txn: &sea_orm::DatabaseTransaction,
+    account: AccountId,
+) -> Result<(), DbErr> {
+    client_profile::Entity::delete_many()
+        .filter(client_profile::Column::AccountId.eq(account.uuid()))
+        .exec(txn)
+        .await?;
+    client_tag::Entity::delete_many()
+        .filter(client_tag::Column::AccountId.eq(account.uuid()))
+        .exec(txn)
+        .await?;
+    let now = Utc::now();
+    appointment::Entity::update_many()
+        .col_expr(
+            appointment::Column::Status,
+            Expr::value(appointment::STATUS_CANCELLED),
+        )
+        .col_expr(appointment::Column::CancelledAt, Expr::value(now))
+        .col_expr(
+            appointment::Column::CancelReason,
+            Expr::value("The client's account was deleted."),
+        )
+        .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            appointment::Column::Sequence,
+            Expr::col(appointment::Column::Sequence).add(1),
+        )
+        .filter(appointment::Column::ClientId.eq(account.uuid()))
+        .filter(appointment::Column::Status.eq(appointment::STATUS_BOOKED))
+        .filter(appointment::Column::StartsAt.gt(now))
+        .exec(txn)
+        .await
+        .map(|_| ())
+}

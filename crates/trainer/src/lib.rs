@@ -60,14 +60,16 @@ impl Module for Trainer {
         seed::demo(&ctx.db).await
     }
 
-    /// A deleted account's calendar feeds go with it. Its credit ledger stays, as the trainer's
-    /// business record, keyed by the account id that identity keeps.
+    /// A deleted account's calendar feeds, client profiles and tags go with it, and its booked
+    /// appointments to come are cancelled. Its credit ledger and past appointments stay, as the
+    /// trainer's business record, keyed by the account id that identity keeps.
     async fn erase_account(
         &self,
         txn: &sea_orm::DatabaseTransaction,
         account: palestra_core::ids::AccountId,
     ) -> Result<(), sea_orm::DbErr> {
-        calendar::forget_account(txn, account).await
+        calendar::forget_account(txn, account).await?;
+        clients::forget_account(txn, account).await
     }
 
     /// The dashboard's figures, for the trainer and their staff while the module is active.

@@ -205,3 +205,67 @@ async fn the_trainer_keeps_notes_and_tags_and_a_client_sees_their_own_without_pr
         .await
         .assert_problem(404);
 }
+
+#[tokio::test]
+async fn a_deleted_clients_profile_goes_and_their_coming_appointments_free_the_time() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let ana_id = ana.account_id().to_owned();
+    ws.owner
+        .send(Method::PATCH, &format!("/api/v1/clients/{ana_id}"), |r| {
+            r.json(&json!({ "tags": ["vip"], "health_notes": "Asthma" }))
+        })
+        .await
+        .assert_status(200);
+    let kind: Value = ws
+        .owner
+        .post(
+            "/api/v1/appointment-types",
+            json!({ "name": "PT", "duration_minutes": 60 }),
+        )
+        .await
+        .assert_status(201)
+        .json();
+    let start = Utc::now() + chrono::Duration::days(4);
+    let booked: Value = ws
+        .owner
+        .post(
+            "/api/v1/appointments",
+            json!({ "type_id": kind["id"], "client_id": ana_id, "starts_at": start }),
+        )
+        .await
+        .assert_status(201)
+        .json();
+    ana.send(Method::DELETE, "/api/v1/me", |r| {
+        r.json(&json!({ "password": palestra_testkit::PASSWORD }))
+    })
+    .await
+    .assert_status(204);
+    let after: Value = ws
+        .owner
+        .get(&format!(
+            "/api/v1/appointments/{}",
+            booked["id"].as_str().unwrap()
+        ))
+        .await
+        .assert_status(200)
+        .json();
+    assert_eq!(after["status"], "cancelled");
+    let tagged: Value = ws
+        .owner
+        .get("/api/v1/clients?tag=vip")
+        .await
+        .assert_status(200)
+        .json();
+    assert!(tagged["items"].as_array().unwrap().is_empty());
+    // The time is free for someone else.
+    let ben = ws.client(&app).await;
+    ws.owner
+        .post(
+            "/api/v1/appointments",
+            json!({ "type_id": kind["id"], "client_id": ben.account_id(), "starts_at": start }),
+        )
+        .await
+        .assert_status(201);
+}
