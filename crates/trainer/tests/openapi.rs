@@ -19,7 +19,11 @@ const OPERATIONS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/clients/{id}", "trainer.clients.read"),
     ("patch", "/api/v1/clients/{id}", "trainer.clients.manage"),
     ("get", "/api/v1/me/client-profile", "trainer.profile.read"),
-    ("patch", "/api/v1/me/client-profile", "trainer.profile.update"),
+    (
+        "patch",
+        "/api/v1/me/client-profile",
+        "trainer.profile.update",
+    ),
     ("get", "/api/v1/availability", "trainer.availability.read"),
     (
         "get",
