@@ -37,21 +37,27 @@ pub const BATCH_SIZE: u64 = 200;
 /// `SCHEDULE_REMINDER_LEAD_MINUTES` (1 minute to 7 days; default 120). A value that is not
 /// such a number is an error, which stops the start-up of an instance that runs jobs.
 pub fn lead_from_env() -> Result<Duration, String> {
-    match std::env::var("SCHEDULE_REMINDER_LEAD_MINUTES") {
-        Err(_) => Ok(Duration::minutes(DEFAULT_LEAD_MINUTES)),
-        Ok(value) if value.trim().is_empty() => Ok(Duration::minutes(DEFAULT_LEAD_MINUTES)),
-        Ok(value) => value
-            .trim()
-            .parse::<i64>()
+    parse_lead(
+        std::env::var("SCHEDULE_REMINDER_LEAD_MINUTES")
             .ok()
-            .filter(|m| (1..=7 * 24 * 60).contains(m))
-            .map(Duration::minutes)
-            .ok_or_else(|| {
-                format!(
-                    "SCHEDULE_REMINDER_LEAD_MINUTES must be whole minutes from 1 to 10080, not `{value}`"
-                )
-            }),
-    }
+            .as_deref(),
+    )
+}
+
+/// The lead time a setting names: unset or blank is the default, else whole minutes from 1 to
+/// 10080.
+pub fn parse_lead(value: Option<&str>) -> Result<Duration, String> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(Duration::minutes(DEFAULT_LEAD_MINUTES));
+    };
+    value
+        .parse::<i64>()
+        .ok()
+        .filter(|m| (1..=7 * 24 * 60).contains(m))
+        .map(Duration::minutes)
+        .ok_or_else(|| {
+            format!("SCHEDULE_REMINDER_LEAD_MINUTES must be whole minutes from 1 to 10080, not `{value}`")
+        })
 }
 
 const SUBJECT: Localized = Localized {
@@ -263,6 +269,22 @@ async fn run(db: DatabaseConnection, lead: Duration, shutdown: CancellationToken
         tokio::select! {
             () = shutdown.cancelled() => {}
             () = tokio::time::sleep(POLL_INTERVAL) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lead_is_two_hours_unless_set_to_whole_minutes_up_to_a_week() {
+        assert_eq!(parse_lead(None), Ok(Duration::minutes(120)));
+        assert_eq!(parse_lead(Some("  ")), Ok(Duration::minutes(120)));
+        assert_eq!(parse_lead(Some("30")), Ok(Duration::minutes(30)));
+        assert_eq!(parse_lead(Some("10080")), Ok(Duration::minutes(10080)));
+        for bad in ["0", "-5", "10081", "1.5", "two hours"] {
+            assert!(parse_lead(Some(bad)).is_err(), "{bad}");
         }
     }
 }
