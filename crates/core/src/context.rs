@@ -50,7 +50,9 @@ impl AppContext {
         account: crate::ids::AccountId,
     ) -> Result<(), ApiError> {
         for module in self.modules.iter() {
-            module.check_booking_allowed(&self.db, tenant, account).await?;
+            module
+                .check_booking_allowed(&self.db, tenant, account)
+                .await?;
         }
         Ok(())
     }
