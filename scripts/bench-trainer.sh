@@ -102,22 +102,33 @@ run "GET /api/v1/dashboard" "${auth[@]}" "http://127.0.0.1:$port/api/v1/dashboar
 
 # Book and cancel: each connection books a free slot of the next weeks for a client with
 # credits (consumed in the booking's transaction), and its next request cancels it (a timely
-# cancellation: the credit comes back). Slots are shared out between the two wrk threads, so a
-# slot is booked again only long after its cancellation.
+# cancellation: the credit comes back). The slots are free start times that do not block one
+# another (the availability grid is 15 minutes, an appointment with its buffers is longer), shared
+# out between the two wrk threads, so a slot is booked again only long after its cancellation.
 clients="$(psql "$postgres/palestra_bench" -Atc \
     "SELECT account_id FROM trainer.trainer_credit_balances WHERE tenant_id = '$workspace_id' AND balance >= 3")"
 slots=""
-for week in 1 2 3 4; do
+block_minutes="$(curl -fs "${auth[@]}" "http://127.0.0.1:$port/api/v1/appointment-types/$type_id" |
+    python3 -c 'import json,sys; t = json.load(sys.stdin); print(t["duration_minutes"] + t["buffer_before_minutes"] + t["buffer_after_minutes"])')"
+for week in 1 2 3 4 5 6 7 8; do
     start="$(date -d "$from + $(( (week - 1) * 7 )) days" +%Y-%m-%d)"
     end="$(date -d "$start + 6 days" +%Y-%m-%d)"
     slots+="$(curl -fs "${auth[@]}" "http://127.0.0.1:$port/api/v1/availability?type=$type_id&from=$start&to=$end" |
         python3 -c 'import json,sys; print("\n".join(s["starts_at"] for s in json.load(sys.stdin)["slots"]))')"$'\n'
 done
-python3 - "$token" "$workspace_id" "$type_id" "$clients" "$slots" >"$book_lua" <<'PY'
+python3 - "$token" "$workspace_id" "$type_id" "$clients" "$slots" "$block_minutes" >"$book_lua" <<'PY'
 import json, sys
-token, workspace, type_id, clients, slots = sys.argv[1:6]
+from datetime import datetime, timedelta
+token, workspace, type_id, clients, slots, block = sys.argv[1:7]
 clients = [c for c in clients.split() if c]
-slots = [s for s in slots.split() if s]
+# Keep start times at least one whole block apart, so no two chosen slots overlap.
+chosen, last = [], None
+for s in sorted(set(s for s in slots.split() if s)):
+    at = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    if last is None or at - last >= timedelta(minutes=int(block)):
+        chosen.append(s)
+        last = at
+slots = chosen
 print("local slots = {" + ",".join(json.dumps(s) for s in slots) + "}")
 print("local clients = {" + ",".join(json.dumps(c) for c in clients) + "}")
 print("local token, workspace, type_id = %s, %s, %s" % (json.dumps(token), json.dumps(workspace), json.dumps(type_id)))

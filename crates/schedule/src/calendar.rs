@@ -9,17 +9,13 @@
 //! as `STATUS:CANCELLED` so subscribed calendars strike them instead of losing them silently.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Offset, TimeZone as _, Utc};
-use chrono_tz::{OffsetComponents, OffsetName, Tz};
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike, EventStatus};
 use palestra_core::ids::{AccountId, TenantId};
 use palestra_core::scope::scoped;
-use ring::digest;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -61,27 +57,6 @@ pub fn uid_host() -> &'static str {
     })
 }
 
-/// The SHA-256 (hex) a token is stored as.
-pub fn token_hash(token: &str) -> String {
-    digest::digest(&digest::SHA256, token.as_bytes())
-        .as_ref()
-        .iter()
-        .fold(String::with_capacity(64), |mut out, byte| {
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
-}
-
-/// A new random feed token.
-pub fn new_token() -> Result<String, DbErr> {
-    use ring::rand::SecureRandom;
-    let mut bytes = [0u8; 32];
-    ring::rand::SystemRandom::new()
-        .fill(&mut bytes)
-        .map_err(|_| DbErr::Custom("the system random source failed".to_owned()))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
-}
-
 /// Gives the member a new feed token (replacing any earlier one) and returns it.
 pub async fn rotate(
     db: &impl ConnectionTrait,
@@ -89,12 +64,13 @@ pub async fn rotate(
     account: AccountId,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
-    let token = new_token()?;
+    let token =
+        palestra_core::calendar::new_feed_token().map_err(|e| DbErr::Custom(e.to_string()))?;
     calendar_feed::Entity::insert(calendar_feed::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
         tenant_id: Set(tenant.uuid()),
         account_id: Set(account.uuid()),
-        token_hash: Set(token_hash(&token)),
+        token_hash: Set(palestra_core::calendar::feed_token_hash(&token)),
         created_at: Set(now),
     })
     .on_conflict(
@@ -136,7 +112,9 @@ pub async fn find_by_token(
         return Ok(None);
     }
     calendar_feed::Entity::find()
-        .filter(calendar_feed::Column::TokenHash.eq(token_hash(token)))
+        .filter(
+            calendar_feed::Column::TokenHash.eq(palestra_core::calendar::feed_token_hash(token)),
+        )
         .one(db)
         .await
 }
@@ -260,158 +238,10 @@ pub fn render(
         }
         calendar.push(event.done());
     }
-    let text = calendar.done().to_string();
-    let (first, last) = sessions
-        .iter()
-        .map(|(s, _)| s.starts_at)
-        .fold((now, now), |(lo, hi), t| (lo.min(t), hi.max(t)));
-    let vtimezone = vtimezone(zone, first.year() - 1, last.year() + 1);
-    match text.find("BEGIN:VEVENT") {
-        Some(at) => format!("{}{vtimezone}{}", &text[..at], &text[at..]),
-        None => text.replacen("END:VCALENDAR", &format!("{vtimezone}END:VCALENDAR"), 1),
-    }
-}
-
-fn format_offset(seconds: i32) -> String {
-    let sign = if seconds < 0 { '-' } else { '+' };
-    let seconds = seconds.unsigned_abs();
-    let (hours, minutes, rest) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if rest == 0 {
-        format!("{sign}{hours:02}{minutes:02}")
-    } else {
-        format!("{sign}{hours:02}{minutes:02}{rest:02}")
-    }
-}
-
-struct Observance {
-    daylight: bool,
-    name: Option<String>,
-    /// The local time (in the offset before) the observance starts at.
-    starts: NaiveDateTime,
-    from: i32,
-    to: i32,
-}
-
-fn offset_at(zone: Tz, instant: DateTime<Utc>) -> (i32, bool, Option<String>) {
-    let offset = zone.offset_from_utc_datetime(&instant.naive_utc());
-    (
-        offset.fix().local_minus_utc(),
-        !offset.dst_offset().is_zero(),
-        offset.abbreviation().map(str::to_owned),
+    palestra_core::calendar::with_vtimezone(
+        &calendar.done().to_string(),
+        zone,
+        sessions.iter().map(|(s, _)| s.starts_at),
+        now,
     )
-}
-
-/// The zone's `VTIMEZONE` over whole years `[from_year, to_year]`: one observance per offset
-/// change found in that span (day by day, then to the second), plus the one in force at its
-/// start. Written out instead of as `RRULE`s, which is valid RFC 5545 and exact for any zone.
-pub fn vtimezone(zone: Tz, from_year: i32, to_year: i32) -> String {
-    let start = Utc
-        .with_ymd_and_hms(from_year, 1, 1, 0, 0, 0)
-        .single()
-        .unwrap_or_else(Utc::now);
-    let end = Utc
-        .with_ymd_and_hms(to_year + 1, 1, 1, 0, 0, 0)
-        .single()
-        .unwrap_or(start);
-    let (offset, daylight, name) = offset_at(zone, start);
-    let mut observances = vec![Observance {
-        daylight,
-        name,
-        starts: start.naive_utc() + Duration::seconds(i64::from(offset)),
-        from: offset,
-        to: offset,
-    }];
-    let mut day = start;
-    let mut current = offset;
-    while day < end {
-        let next = day + Duration::days(1);
-        let (next_offset, _, _) = offset_at(zone, next);
-        if next_offset != current {
-            // The change happened in (day, next]: narrow it to the second.
-            let (mut lo, mut hi) = (day, next);
-            while hi - lo > Duration::seconds(1) {
-                let mid = lo + (hi - lo) / 2;
-                if offset_at(zone, mid).0 == current {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            let (to, daylight, name) = offset_at(zone, hi);
-            observances.push(Observance {
-                daylight,
-                name,
-                starts: hi.naive_utc() + Duration::seconds(i64::from(current)),
-                from: current,
-                to,
-            });
-            current = to;
-        }
-        day = next;
-    }
-    let mut out = String::new();
-    let _ = write!(out, "BEGIN:VTIMEZONE\r\nTZID:{}\r\n", zone.name());
-    for observance in observances {
-        let kind = if observance.daylight {
-            "DAYLIGHT"
-        } else {
-            "STANDARD"
-        };
-        let _ = write!(
-            out,
-            "BEGIN:{kind}\r\nDTSTART:{}\r\nTZOFFSETFROM:{}\r\nTZOFFSETTO:{}\r\n",
-            observance.starts.format("%Y%m%dT%H%M%S"),
-            format_offset(observance.from),
-            format_offset(observance.to),
-        );
-        if let Some(name) = observance.name {
-            let _ = write!(out, "TZNAME:{name}\r\n");
-        }
-        let _ = write!(out, "END:{kind}\r\n");
-    }
-    out.push_str("END:VTIMEZONE\r\n");
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn madrid_changes_twice_a_year() {
-        let text = vtimezone(chrono_tz::Europe::Madrid, 2026, 2026);
-        assert!(text.contains("TZID:Europe/Madrid"));
-        // Spring: 02:00 local (CET) becomes 03:00 CEST on 2026-03-29.
-        assert!(
-            text.contains(
-                "BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200"
-            ),
-            "{text}"
-        );
-        assert!(
-            text.contains(
-                "BEGIN:STANDARD\r\nDTSTART:20261025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100"
-            ),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn a_zone_without_changes_has_one_observance() {
-        let text = vtimezone(chrono_tz::Asia::Kolkata, 2026, 2027);
-        assert_eq!(text.matches("BEGIN:STANDARD").count(), 1);
-        assert!(text.contains("TZOFFSETTO:+0530"));
-    }
-
-    #[test]
-    fn tokens_are_random_and_stored_hashed() {
-        let (a, b) = (
-            new_token().unwrap_or_default(),
-            new_token().unwrap_or_default(),
-        );
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 43);
-        assert_eq!(token_hash(&a).len(), 64);
-        assert_ne!(token_hash(&a), token_hash(&b));
-    }
 }

@@ -18,7 +18,7 @@ use palestra_core::scope::scoped;
 use palestra_core::time::TimeZone;
 use palestra_core::{ApiError, ApiResult, AppContext, Permission, Tenant};
 
-use crate::entities::{booking, category, class, series, session, waitlist_entry};
+use crate::entities::{booking, calendar_feed, category, class, series, session, waitlist_entry};
 use crate::error::ScheduleError;
 use crate::ids::{BookingId, CategoryId, ClassId, ClassSessionId, SeriesId, WaitlistEntryId};
 use crate::permissions::ManageBookings;
@@ -1764,5 +1764,11 @@ pub async fn erase_account(txn: &impl ConnectionTrait, account: AccountId) -> Re
     for entry in waiting {
         leave_line(txn, TenantId(entry.tenant_id), &entry, now).await?;
     }
+    // Its calendar feed URLs stop working. The check-in code's version row stays: without it
+    // the member's first code would verify again.
+    calendar_feed::Entity::delete_many()
+        .filter(calendar_feed::Column::AccountId.eq(account.uuid()))
+        .exec(txn)
+        .await?;
     Ok(())
 }

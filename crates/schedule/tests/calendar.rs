@@ -206,6 +206,35 @@ async fn a_feed_stops_when_its_member_leaves_the_gym() {
 }
 
 #[tokio::test]
+async fn deleting_the_account_erases_its_feed_tokens() {
+    let app = app().await;
+    let gym = Gym::create(&app).await;
+    let leaving = app.signup_in(&gym.id, palestra_core::Role::Member).await;
+    let urls: Value = leaving
+        .post("/api/v1/me/calendar-feed/rotate", json!({}))
+        .await
+        .json();
+    let path = path_of(urls["bookings_url"].as_str().unwrap());
+    app.anonymous().get(&path).await.assert_status(200);
+    leaving
+        .send(Method::DELETE, "/api/v1/me", |r| {
+            r.json(&json!({ "password": palestra_testkit::PASSWORD }))
+        })
+        .await
+        .assert_status(204);
+    app.anonymous().get(&path).await.assert_problem(404);
+    use palestra_schedule::entities::calendar_feed;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let account: uuid::Uuid = leaving.account_id().parse().unwrap();
+    let rows = calendar_feed::Entity::find()
+        .filter(calendar_feed::Column::AccountId.eq(account))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0);
+}
+
+#[tokio::test]
 async fn feed_routes_answer_each_role_and_hide_the_gym_from_outsiders() {
     let app = app().await;
     let gym = Gym::create(&app).await;

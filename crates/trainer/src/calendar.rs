@@ -11,25 +11,20 @@
 //! calendars strike them instead of losing them silently. Notes are never in a feed.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Offset, TimeZone as _, Utc};
-use chrono_tz::{OffsetComponents, OffsetName, Tz};
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike, EventStatus};
 use palestra_core::entities::{account, membership, tenant};
 use palestra_core::ids::{AccountId, TenantId};
 use palestra_core::scope::scoped;
 use palestra_core::{ApiError, ApiResult, AppContext, Permission, Role, permission};
-use rand::RngCore;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -77,23 +72,6 @@ fn uid_host() -> String {
         .to_owned()
 }
 
-/// The SHA-256 (hex) a token is stored as.
-pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .fold(String::with_capacity(64), |mut out, byte| {
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
-}
-
-/// A new random token.
-fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
 /// A feed URL, shown once when made.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CalendarFeedView {
@@ -116,14 +94,14 @@ pub async fn rotate(
     {
         return Err(CreditError::ClientNotFound.into());
     }
-    let token = new_token();
+    let token = palestra_core::calendar::new_feed_token().map_err(ApiError::internal)?;
     let now = Utc::now();
     calendar_feed::Entity::insert(calendar_feed::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tenant.uuid()),
         account_id: Set(account.uuid()),
         kind: Set(kind.to_owned()),
-        token_hash: Set(token_hash(&token)),
+        token_hash: Set(palestra_core::calendar::feed_token_hash(&token)),
         created_at: Set(now),
     })
     .on_conflict(
@@ -166,7 +144,9 @@ pub async fn feed(ctx: &AppContext, token: &str) -> ApiResult<String> {
         return Err(not_found());
     }
     let feed = calendar_feed::Entity::find()
-        .filter(calendar_feed::Column::TokenHash.eq(token_hash(token)))
+        .filter(
+            calendar_feed::Column::TokenHash.eq(palestra_core::calendar::feed_token_hash(token)),
+        )
         .one(&ctx.db)
         .await?
         .ok_or_else(not_found)?;
@@ -326,125 +306,10 @@ pub fn render(
         }
         calendar.push(item.done());
     }
-    let text = calendar.done().to_string();
-    let (first, last) = events
-        .iter()
-        .map(|e| e.appointment.starts_at)
-        .fold((now, now), |(lo, hi), t| (lo.min(t), hi.max(t)));
-    let vtimezone = vtimezone(zone, first.year() - 1, last.year() + 1);
-    match text.find("BEGIN:VEVENT") {
-        Some(at) => format!("{}{vtimezone}{}", &text[..at], &text[at..]),
-        None => text.replacen("END:VCALENDAR", &format!("{vtimezone}END:VCALENDAR"), 1),
-    }
-}
-
-fn format_offset(seconds: i32) -> String {
-    let sign = if seconds < 0 { '-' } else { '+' };
-    let seconds = seconds.unsigned_abs();
-    let (hours, minutes, rest) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if rest == 0 {
-        format!("{sign}{hours:02}{minutes:02}")
-    } else {
-        format!("{sign}{hours:02}{minutes:02}{rest:02}")
-    }
-}
-
-fn offset_at(zone: Tz, instant: DateTime<Utc>) -> (i32, bool, Option<String>) {
-    let offset = zone.offset_from_utc_datetime(&instant.naive_utc());
-    (
-        offset.fix().local_minus_utc(),
-        !offset.dst_offset().is_zero(),
-        offset.abbreviation().map(str::to_owned),
+    palestra_core::calendar::with_vtimezone(
+        &calendar.done().to_string(),
+        zone,
+        events.iter().map(|e| e.appointment.starts_at),
+        now,
     )
-}
-
-/// The zone's `VTIMEZONE` over whole years `[from_year, to_year]`: the observance in force at
-/// the start plus one per offset change in the span, found day by day and narrowed to the
-/// second. Written out rather than as `RRULE`s: valid RFC 5545 and exact for any zone. (The
-/// schedule crate writes the same for gyms; the two could move to core together.)
-pub fn vtimezone(zone: Tz, from_year: i32, to_year: i32) -> String {
-    let start = Utc
-        .with_ymd_and_hms(from_year, 1, 1, 0, 0, 0)
-        .single()
-        .unwrap_or_else(Utc::now);
-    let end = Utc
-        .with_ymd_and_hms(to_year + 1, 1, 1, 0, 0, 0)
-        .single()
-        .unwrap_or(start);
-    let (offset, daylight, name) = offset_at(zone, start);
-    let mut observances: Vec<(bool, Option<String>, NaiveDateTime, i32, i32)> = vec![(
-        daylight,
-        name,
-        start.naive_utc() + Duration::seconds(i64::from(offset)),
-        offset,
-        offset,
-    )];
-    let mut day = start;
-    let mut current = offset;
-    while day < end {
-        let next = day + Duration::days(1);
-        if offset_at(zone, next).0 != current {
-            let (mut lo, mut hi) = (day, next);
-            while hi - lo > Duration::seconds(1) {
-                let mid = lo + (hi - lo) / 2;
-                if offset_at(zone, mid).0 == current {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            let (to, daylight, name) = offset_at(zone, hi);
-            observances.push((
-                daylight,
-                name,
-                hi.naive_utc() + Duration::seconds(i64::from(current)),
-                current,
-                to,
-            ));
-            current = to;
-        }
-        day = next;
-    }
-    let mut out = String::new();
-    let _ = write!(out, "BEGIN:VTIMEZONE\r\nTZID:{}\r\n", zone.name());
-    for (daylight, name, starts, from, to) in observances {
-        let kind = if daylight { "DAYLIGHT" } else { "STANDARD" };
-        let _ = write!(
-            out,
-            "BEGIN:{kind}\r\nDTSTART:{}\r\nTZOFFSETFROM:{}\r\nTZOFFSETTO:{}\r\n",
-            starts.format("%Y%m%dT%H%M%S"),
-            format_offset(from),
-            format_offset(to),
-        );
-        if let Some(name) = name {
-            let _ = write!(out, "TZNAME:{name}\r\n");
-        }
-        let _ = write!(out, "END:{kind}\r\n");
-    }
-    out.push_str("END:VTIMEZONE\r\n");
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn madrid_changes_twice_a_year() {
-        let text = vtimezone(chrono_tz::Europe::Madrid, 2026, 2026);
-        assert!(text.contains(
-            "BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200"
-        ));
-        assert!(text.contains(
-            "BEGIN:STANDARD\r\nDTSTART:20261025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100"
-        ));
-    }
-
-    #[test]
-    fn tokens_are_random_and_stored_hashed() {
-        let (a, b) = (new_token(), new_token());
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 43);
-        assert_eq!(token_hash(&a).len(), 64);
-    }
 }
