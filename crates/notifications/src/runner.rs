@@ -26,7 +26,7 @@ use sea_orm::{DatabaseConnection, DbBackend, DbErr};
 use palestra_core::entities::outbox;
 use palestra_core::ids::AccountId;
 use palestra_core::outbox::Channel;
-use palestra_core::{BackgroundJob, CancellationToken};
+use palestra_core::BackgroundJob;
 
 use crate::channels::{Channels, PushDevice, PushMessage, SendError};
 use crate::entities::device::DeviceId;
@@ -70,34 +70,13 @@ pub struct Pass {
 /// The delivery job of the notifications module: passes every `interval`, and at once again
 /// while passes come back full, until shutdown; a pass in progress is finished first.
 pub fn job(db: DatabaseConnection, channels: Channels, interval: Duration) -> BackgroundJob {
-    BackgroundJob::new("notifications.delivery", move |shutdown| {
-        run(db, channels, interval, shutdown)
+    BackgroundJob::polling("notifications.delivery", interval, move || {
+        let (db, channels) = (db.clone(), channels.clone());
+        async move {
+            let pass = deliver_due(&db, &channels, Utc::now()).await?;
+            Ok::<_, DbErr>(u64::try_from(pass.claimed).unwrap_or(u64::MAX) >= BATCH_SIZE)
+        }
     })
-}
-
-/// The loop of [`job`].
-pub async fn run(
-    db: DatabaseConnection,
-    channels: Channels,
-    interval: Duration,
-    shutdown: CancellationToken,
-) {
-    while !shutdown.is_cancelled() {
-        let full = match deliver_due(&db, &channels, Utc::now()).await {
-            Ok(pass) => u64::try_from(pass.claimed).unwrap_or(u64::MAX) >= BATCH_SIZE,
-            Err(error) => {
-                tracing::error!(%error, "claiming due notifications failed");
-                false
-            }
-        };
-        if full || shutdown.is_cancelled() {
-            continue;
-        }
-        tokio::select! {
-            () = shutdown.cancelled() => {}
-            () = tokio::time::sleep(interval) => {}
-        }
-    }
 }
 
 /// Delay before the next attempt after `attempts` failed ones: 30 s · 2^(attempts − 1), at most

@@ -13,11 +13,11 @@ use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
+use palestra_core::BackgroundJob;
 use palestra_core::db::begin_write;
 use palestra_core::entities::{account, tenant};
 use palestra_core::ids::{AccountId, TenantId};
 use palestra_core::outbox::{self, Channel, Localized, NewMessage};
-use palestra_core::{BackgroundJob, CancellationToken};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -249,28 +249,13 @@ fn message(
 
 /// The reminder job: a pass every 30 seconds (at once again after a full one) until shutdown.
 pub fn job(db: DatabaseConnection, lead: Duration) -> BackgroundJob {
-    BackgroundJob::new("schedule.reminders", move |shutdown| {
-        run(db, lead, shutdown)
+    BackgroundJob::polling("schedule.reminders", POLL_INTERVAL, move || {
+        let db = db.clone();
+        async move {
+            let pass = send_due(&db, Utc::now(), lead).await?;
+            Ok::<_, DbErr>(u64::try_from(pass.due).unwrap_or(u64::MAX) >= BATCH_SIZE)
+        }
     })
-}
-
-async fn run(db: DatabaseConnection, lead: Duration, shutdown: CancellationToken) {
-    while !shutdown.is_cancelled() {
-        let full = match send_due(&db, Utc::now(), lead).await {
-            Ok(pass) => u64::try_from(pass.due).unwrap_or(u64::MAX) >= BATCH_SIZE,
-            Err(error) => {
-                tracing::error!(%error, "sending schedule reminders failed");
-                false
-            }
-        };
-        if full || shutdown.is_cancelled() {
-            continue;
-        }
-        tokio::select! {
-            () = shutdown.cancelled() => {}
-            () = tokio::time::sleep(POLL_INTERVAL) => {}
-        }
-    }
 }
 
 #[cfg(test)]

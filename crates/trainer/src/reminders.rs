@@ -13,12 +13,12 @@ use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
+use palestra_core::BackgroundJob;
 use palestra_core::db::begin_write;
 use palestra_core::entities::{account, tenant};
 use palestra_core::ids::{AccountId, TenantId};
 use palestra_core::jobs::JobSetupError;
 use palestra_core::outbox::{self, Channel, Localized, NewMessage};
-use palestra_core::{BackgroundJob, CancellationToken};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -241,46 +241,24 @@ fn message(
     }
 }
 
-async fn sleep_or_stop(shutdown: &CancellationToken) {
-    tokio::select! {
-        () = shutdown.cancelled() => {}
-        () = tokio::time::sleep(POLL_INTERVAL) => {}
-    }
-}
-
 /// The module's jobs: reminders and credit expiry, each a pass every 10 seconds until shutdown.
 pub fn jobs(db: &DatabaseConnection) -> Result<Vec<BackgroundJob>, JobSetupError> {
     let lead = lead_from_env()?;
     let reminders_db = db.clone();
     let expiry_db = db.clone();
     Ok(vec![
-        BackgroundJob::new("trainer.reminders", move |shutdown| async move {
-            while !shutdown.is_cancelled() {
-                let full = match send_due(&reminders_db, Utc::now(), lead).await {
-                    Ok(pass) => pass.sent > 0 && u64::try_from(pass.due).unwrap_or(0) >= BATCH_SIZE,
-                    Err(error) => {
-                        tracing::error!(%error, "sending trainer reminders failed");
-                        false
-                    }
-                };
-                if !full {
-                    sleep_or_stop(&shutdown).await;
-                }
+        BackgroundJob::polling("trainer.reminders", POLL_INTERVAL, move || {
+            let db = reminders_db.clone();
+            async move {
+                let pass = send_due(&db, Utc::now(), lead).await?;
+                Ok::<_, DbErr>(pass.sent > 0 && u64::try_from(pass.due).unwrap_or(0) >= BATCH_SIZE)
             }
         }),
-        BackgroundJob::new("trainer.credit_expiry", move |shutdown| async move {
-            while !shutdown.is_cancelled() {
-                let full =
-                    match crate::credits::expire_due(&expiry_db, Utc::now(), BATCH_SIZE).await {
-                        Ok(settled) => u64::try_from(settled).unwrap_or(0) >= BATCH_SIZE,
-                        Err(error) => {
-                            tracing::error!(%error, "expiring session credits failed");
-                            false
-                        }
-                    };
-                if !full {
-                    sleep_or_stop(&shutdown).await;
-                }
+        BackgroundJob::polling("trainer.credit_expiry", POLL_INTERVAL, move || {
+            let db = expiry_db.clone();
+            async move {
+                let settled = crate::credits::expire_due(&db, Utc::now(), BATCH_SIZE).await?;
+                Ok::<_, DbErr>(u64::try_from(settled).unwrap_or(0) >= BATCH_SIZE)
             }
         }),
     ])
