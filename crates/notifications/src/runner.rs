@@ -23,10 +23,10 @@ use futures_util::StreamExt;
 use rand::Rng;
 use sea_orm::{DatabaseConnection, DbBackend, DbErr};
 
+use palestra_core::BackgroundJob;
 use palestra_core::entities::outbox;
 use palestra_core::ids::AccountId;
 use palestra_core::outbox::Channel;
-use palestra_core::BackgroundJob;
 
 use crate::channels::{Channels, PushDevice, PushMessage, SendError};
 use crate::entities::device::DeviceId;
