@@ -16,3 +16,16 @@ pub async fn begin_write(
     })
     .await
 }
+
+/// Whether an error is a Postgres exclusion constraint refusing a row (SQLSTATE `23P01`): two
+/// rows whose ranges may not overlap, say. SQLite has no exclusion constraints.
+pub fn is_exclusion_violation(error: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use std::ops::Deref;
+    match error {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(e.deref(), sea_orm::sqlx::Error::Database(db) if db.code().as_deref() == Some("23P01"))
+        }
+        _ => false,
+    }
+}

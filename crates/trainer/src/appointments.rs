@@ -1,13 +1,14 @@
 //! Appointments: booking (by the trainer, or by a client for a self-bookable type), recurring
 //! series, rescheduling, cancellation with a cut-off, completion and no-shows.
 //!
-//! **No double booking.** Every writer that takes the trainer's time first locks the
-//! workspace's settings row (`SELECT … FOR UPDATE` on Postgres; on SQLite the write transaction
-//! is `BEGIN IMMEDIATE`, which serialises writers), then checks that the new blocked range
-//! (session plus buffers) overlaps no blocked range of an appointment that takes place, then
-//! writes, all in one transaction. Credits are consumed in that same transaction.
+//! **No double booking.** The blocked range of an appointment (session plus buffers) may not
+//! overlap the blocked range of another that takes place. Postgres enforces it with an exclusion
+//! constraint, so concurrent bookings of different times never wait for each other; on SQLite
+//! the write transaction is `BEGIN IMMEDIATE`, which serialises writers, and the range is
+//! checked inside it before it is written. Either way the check and the write happen in one
+//! transaction, with the credits consumed.
 
-use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, SubsecRound, Utc};
 use palestra_core::entities::{account, membership};
 use palestra_core::ids::{AccountId, TenantId};
 use palestra_core::outbox::{self, Channel, Localized, NewMessage, render};
@@ -17,7 +18,7 @@ use palestra_core::{ApiError, FieldError, Validate};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr,
-    EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+    EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -26,7 +27,7 @@ use uuid::Uuid;
 
 use crate::availability::{self, zone_of};
 use crate::credits;
-use crate::entities::{appointment, appointment_type, settings};
+use crate::entities::{appointment, appointment_type};
 use crate::error::TrainerError;
 
 /// At most this many occurrences in one recurring request.
@@ -278,21 +279,6 @@ async fn check_client_rules(
     Ok(())
 }
 
-/// Takes the workspace's calendar lock for the rest of the transaction.
-pub async fn lock_calendar(txn: &DatabaseTransaction, tenant: TenantId) -> Result<(), DbErr> {
-    availability::ensure_settings(txn, tenant).await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        scoped::<settings::Entity>(tenant)
-            .select_only()
-            .column(settings::Column::TenantId)
-            .lock_exclusive()
-            .into_tuple::<Uuid>()
-            .one(txn)
-            .await?;
-    }
-    Ok(())
-}
-
 fn blocked(
     kind: &appointment_type::Model,
     start: DateTime<Utc>,
@@ -303,6 +289,13 @@ fn blocked(
 }
 
 /// Fails with `trainer.slot_taken` when `[from, until)` overlaps a blocking appointment.
+///
+/// SQLite: `BEGIN IMMEDIATE` serialises writers, so this check reads a calendar that nobody
+/// changes before the transaction ends. Postgres: the exclusion constraint
+/// `ex_trainer_appointments_overlap` refuses the overlapping row itself when it is written
+/// (waiting for a transaction that holds an overlapping row it cannot see yet), so bookings of
+/// different times never queue behind one another; [`overlap_refused`] turns that refusal into
+/// the same error.
 async fn check_free(
     txn: &DatabaseTransaction,
     tenant: TenantId,
@@ -310,6 +303,9 @@ async fn check_free(
     until: DateTime<Utc>,
     except: Option<Uuid>,
 ) -> Result<(), ApiError> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        return Ok(());
+    }
     let busy = availability::busy_spans(txn, tenant, from, until, except).await?;
     if busy.iter().any(|&(s, e)| s < until && from < e) {
         return Err(TrainerError::SlotTaken.into());
@@ -317,8 +313,17 @@ async fn check_free(
     Ok(())
 }
 
+/// A write refused by the calendar's exclusion constraint is a taken slot.
+fn overlap_refused(error: DbErr) -> ApiError {
+    if palestra_core::db::is_exclusion_violation(&error) {
+        TrainerError::SlotTaken.into()
+    } else {
+        error.into()
+    }
+}
+
 /// Inserts one appointment after checking the calendar, consuming its credits, and writes
-/// the client's notification; the caller holds the calendar lock.
+/// the client's notification, in the caller's write transaction.
 #[expect(clippy::too_many_arguments, reason = "one booking's facts, all needed")]
 async fn place(
     txn: &DatabaseTransaction,
@@ -356,7 +361,8 @@ async fn place(
     };
     appointment::Entity::insert(appointment::ActiveModel::from(model.clone()))
         .exec_without_returning(txn)
-        .await?;
+        .await
+        .map_err(overlap_refused)?;
     credits::consume(
         txn,
         caller.tenant,
@@ -400,7 +406,6 @@ pub async fn book(
     }
     let result = async {
         let txn = palestra_core::db::begin_write(db).await?;
-        lock_calendar(&txn, caller.tenant).await?;
         let model = place(
             &txn,
             caller,
@@ -462,7 +467,6 @@ pub async fn book_recurring(
     let client = resolve_client(db, caller, request.client_id).await?;
     let series = Uuid::now_v7();
     let txn = palestra_core::db::begin_write(db).await?;
-    lock_calendar(&txn, caller.tenant).await?;
     let mut booked = Vec::new();
     let mut skipped = Vec::new();
     for start in occurrences(zone, &request) {
@@ -580,7 +584,8 @@ pub async fn cancel(
     if current.status != appointment::STATUS_BOOKED {
         return Err(TrainerError::AppointmentNotActive.into());
     }
-    let now = Utc::now();
+    // Microseconds, as the database keeps them: the answer is built from this value.
+    let now = Utc::now().trunc_subsecs(6);
     let late = if caller.staff {
         request.late.unwrap_or(false)
     } else {
@@ -604,7 +609,7 @@ pub async fn cancel(
         )
         .col_expr(
             appointment::Column::CancelReason,
-            Expr::value(request.reason.clone()),
+            Expr::value(request.reason.as_deref()),
         )
         .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
         .col_expr(
@@ -625,7 +630,16 @@ pub async fn cancel(
     } else {
         credits::refund(&txn, caller.tenant, client, id, caller.account).await?;
     }
-    let model = find_visible(&txn, caller, id).await?;
+    // The row as the update left it, without reading it again.
+    let model = appointment::Model {
+        status: status.to_owned(),
+        cancelled_at: Some(now),
+        cancelled_by: Some(caller.account.uuid()),
+        cancel_reason: request.reason,
+        updated_at: now,
+        sequence: current.sequence + 1,
+        ..current
+    };
     notify_client(&txn, caller.tenant, zone, &model, &CANCELLED).await?;
     txn.commit().await?;
     Ok(model)
@@ -682,7 +696,6 @@ pub async fn reschedule(
     }
     let result = async {
         let txn = palestra_core::db::begin_write(db).await?;
-        lock_calendar(&txn, caller.tenant).await?;
         let (end, blocked_from, blocked_until) = blocked(&kind, request.starts_at);
         check_free(&txn, caller.tenant, blocked_from, blocked_until, Some(id)).await?;
         let now = Utc::now();
@@ -706,7 +719,8 @@ pub async fn reschedule(
             .filter(appointment::Column::Id.eq(id))
             .filter(appointment::Column::Status.eq(appointment::STATUS_BOOKED))
             .exec(&txn)
-            .await?;
+            .await
+            .map_err(overlap_refused)?;
         if updated.rows_affected != 1 {
             return Err(TrainerError::AppointmentNotActive.into());
         }

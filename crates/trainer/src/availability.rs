@@ -249,7 +249,7 @@ fn settings_row(tenant: TenantId, weekly: &WeeklyHours) -> settings::ActiveModel
     }
 }
 
-/// Makes sure the workspace has its settings row (the calendar lock), with default hours.
+/// Makes sure the workspace has its settings row, with default hours.
 pub async fn ensure_settings(db: &impl ConnectionTrait, tenant: TenantId) -> Result<(), DbErr> {
     settings::Entity::insert(settings_row(tenant, &WeeklyHours::default_hours()))
         .on_conflict_do_nothing()

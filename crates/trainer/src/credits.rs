@@ -22,10 +22,10 @@ use palestra_core::ApiError;
 use palestra_core::error::DomainError;
 use palestra_core::ids::{AccountId, TenantId};
 use palestra_core::scope::scoped;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
+    QueryFilter, QuerySelect, TryInsertResult,
 };
 use uuid::Uuid;
 
@@ -100,45 +100,59 @@ fn broken(what: String) -> DbErr {
     DbErr::Custom(format!("credit ledger out of step: {what}"))
 }
 
-/// Makes sure the client has a balance row, locks it for the rest of the transaction (an
-/// update takes the row lock on Postgres; SQLite write transactions hold the database), and
-/// expires the client's lots that are past their date. Returns the balance then.
+/// A locked client: their balance and their open lots, after the lots past their date expired.
+struct Locked {
+    balance: i64,
+    /// Lots with credits left that have not expired, in no particular order.
+    open_lots: Vec<credit_lot::Model>,
+}
+
+/// Makes sure the client has a balance row and locks it for the rest of the transaction, in one
+/// statement (an upsert that touches the row takes its lock on Postgres; SQLite write
+/// transactions hold the database), then expires the client's lots that are past their date.
 async fn lock_client(
     txn: &DatabaseTransaction,
     tenant: TenantId,
     client: AccountId,
     now: DateTime<Utc>,
-) -> Result<i64, DbErr> {
-    credit_balance::Entity::insert(credit_balance::ActiveModel {
-        tenant_id: Set(tenant.uuid()),
-        account_id: Set(client.uuid()),
-        balance: Set(0),
-        updated_at: Set(now),
-    })
-    .on_conflict_do_nothing()
-    .exec_without_returning(txn)
-    .await?;
-    credit_balance::Entity::update_many()
-        .col_expr(credit_balance::Column::UpdatedAt, Expr::value(now))
-        .filter(credit_balance::Column::TenantId.eq(tenant.uuid()))
-        .filter(credit_balance::Column::AccountId.eq(client.uuid()))
-        .exec(txn)
-        .await?;
-    let due = scoped::<credit_lot::Entity>(tenant)
+) -> Result<Locked, DbErr> {
+    use credit_balance::Column as B;
+    let upsert = Query::insert()
+        .into_table(credit_balance::Entity)
+        .columns([B::TenantId, B::AccountId, B::Balance, B::UpdatedAt])
+        .values_panic([
+            tenant.uuid().into(),
+            client.uuid().into(),
+            0i64.into(),
+            now.into(),
+        ])
+        .on_conflict(
+            OnConflict::columns([B::TenantId, B::AccountId])
+                .update_column(B::UpdatedAt)
+                .to_owned(),
+        )
+        .returning_col(B::Balance)
+        .to_owned();
+    let mut balance: i64 = txn
+        .query_one(&upsert)
+        .await?
+        .ok_or_else(|| broken(format!("no balance row for {client}")))?
+        .try_get("", "balance")?;
+    let lots = scoped::<credit_lot::Entity>(tenant)
         .filter(credit_lot::Column::AccountId.eq(client.uuid()))
         .filter(credit_lot::Column::ExpiredAt.is_null())
-        .filter(credit_lot::Column::ExpiresAt.lte(now))
         .all(txn)
         .await?;
-    for lot in due {
-        expire_lot(txn, &lot, now).await?;
+    let mut open_lots = Vec::with_capacity(lots.len());
+    for lot in lots {
+        if lot.expires_at.is_some_and(|at| at <= now) {
+            expire_lot(txn, &lot, now).await?;
+            balance -= i64::from(lot.remaining);
+        } else if lot.remaining > 0 {
+            open_lots.push(lot);
+        }
     }
-    let row = scoped::<credit_balance::Entity>(tenant)
-        .filter(credit_balance::Column::AccountId.eq(client.uuid()))
-        .one(txn)
-        .await?
-        .ok_or_else(|| broken(format!("no balance row for {client}")))?;
-    Ok(row.balance)
+    Ok(Locked { balance, open_lots })
 }
 
 /// Empties one lot past its date, once: the conditional update on `expired_at` is the claim.
@@ -246,22 +260,16 @@ async fn insert_entry(
     Ok(row)
 }
 
-/// Takes `amount` credits out of the client's open lots, soonest expiry first, writing one
-/// ledger row of `kind` per lot touched. The caller has locked the client and checked the
-/// balance.
+/// Takes `amount` credits out of the client's open lots (as [`lock_client`] read them), soonest
+/// expiry first, writing one ledger row of `kind` per lot touched. The caller has locked the
+/// client and checked the balance.
 async fn take_from_lots(
     txn: &DatabaseTransaction,
     template: NewEntry,
+    mut lots: Vec<credit_lot::Model>,
     amount: i32,
     now: DateTime<Utc>,
 ) -> Result<Vec<credit_entry::Model>, DbErr> {
-    let mut lots = scoped::<credit_lot::Entity>(template.tenant)
-        .filter(credit_lot::Column::AccountId.eq(template.client.uuid()))
-        .filter(credit_lot::Column::ExpiredAt.is_null())
-        .filter(credit_lot::Column::Remaining.gt(0))
-        .order_by_asc(credit_lot::Column::Id)
-        .all(txn)
-        .await?;
     // Soonest expiry first, lots that never expire last, then oldest.
     lots.sort_by_key(|lot| (lot.expires_at.is_none(), lot.expires_at, lot.id));
     let mut left = amount;
@@ -313,15 +321,17 @@ async fn debit(
     amount: i32,
     now: DateTime<Utc>,
 ) -> Result<Vec<credit_entry::Model>, ApiError> {
-    let balance = lock_client(txn, template.tenant, template.client, now).await?;
-    if !move_balance(txn, template.tenant, template.client, -i64::from(amount)).await? {
+    let locked = lock_client(txn, template.tenant, template.client, now).await?;
+    if locked.balance < i64::from(amount)
+        || !move_balance(txn, template.tenant, template.client, -i64::from(amount)).await?
+    {
         return Err(CreditError::NoCredits {
-            balance,
+            balance: locked.balance,
             needed: amount,
         }
         .into());
     }
-    Ok(take_from_lots(txn, template, amount, now).await?)
+    Ok(take_from_lots(txn, template, locked.open_lots, amount, now).await?)
 }
 
 /// Adds a lot of `amount` credits and its ledger row.
