@@ -76,6 +76,8 @@ pub struct Tenant {
     pub membership_id: MembershipId,
     /// The caller's role in this tenant.
     pub role: Role,
+    /// Whether the caller's membership is active (the binding also admits a paused one).
+    pub membership_active: bool,
     /// The tenant's row, loaded with the membership in one query.
     pub model: tenant::Model,
 }
@@ -146,6 +148,7 @@ fn into_tenant(
         account_id: account,
         membership_id: MembershipId(membership.id),
         role,
+        membership_active: membership.status == membership::STATUS_ACTIVE,
         model,
     })
 }

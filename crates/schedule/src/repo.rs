@@ -176,6 +176,33 @@ pub async fn release_place(
     Ok(result.rows_affected == 1)
 }
 
+/// Gives one place back (never below zero), locking the session row until the transaction
+/// ends, and reads the session as that update left it, in one statement (`RETURNING`, on both
+/// backends). `None` when there is no such session.
+pub async fn release_place_and_read(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    session: ClassSessionId,
+    now: DateTime<Utc>,
+) -> Result<Option<session::Model>, DbErr> {
+    use sea_orm::sea_query::Query;
+    let statement = Query::update()
+        .table(session::Entity)
+        .value(
+            session::Column::BookedCount,
+            Expr::cust("CASE WHEN booked_count > 0 THEN booked_count - 1 ELSE 0 END"),
+        )
+        .value(session::Column::UpdatedAt, now)
+        .and_where(session::Column::TenantId.eq(tenant.uuid()))
+        .and_where(session::Column::Id.eq(session.uuid()))
+        .returning_all()
+        .to_owned();
+    let backend = db.get_database_backend();
+    session::Model::find_by_statement(backend.build(&statement))
+        .one(db)
+        .await
+}
+
 /// What a new booking row says.
 #[derive(Debug, Clone, Copy)]
 pub struct NewBooking {
@@ -394,7 +421,9 @@ pub struct SessionFilter {
 }
 
 /// A session with its class, category, trainer and the viewer's own booking or waitlist place.
-#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+/// Read by position, in the order of [`session_rows`]'s `SELECT` list (see its
+/// `FromQueryResult`).
+#[derive(Debug, Clone)]
 pub struct SessionRow {
     pub id: uuid::Uuid,
     pub class_id: uuid::Uuid,
@@ -418,6 +447,56 @@ pub struct SessionRow {
     pub my_booking_status: Option<String>,
     pub my_waitlist_id: Option<uuid::Uuid>,
     pub my_waitlist_place: Option<i64>,
+}
+
+/// A timetable page is a hundred rows of 22 columns, so they are read straight from the
+/// driver's row by position: reading by name looks every column up by its name, and an empty
+/// column (most of the viewer's own columns are) costs a formatted error before it becomes
+/// `None`. The positions are those of the `SELECT` list in [`session_rows`].
+impl sea_orm::FromQueryResult for SessionRow {
+    fn from_query_result(res: &sea_orm::QueryResult, _pre: &str) -> Result<Self, DbErr> {
+        use sea_orm::sqlx::Row;
+        macro_rules! read {
+            ($row:expr) => {
+                (|| {
+                    Ok::<_, sea_orm::sqlx::Error>(SessionRow {
+                        id: $row.try_get(0)?,
+                        class_id: $row.try_get(1)?,
+                        series_id: $row.try_get(2)?,
+                        starts_at: $row.try_get(3)?,
+                        ends_at: $row.try_get(4)?,
+                        trainer_id: $row.try_get(5)?,
+                        room: $row.try_get(6)?,
+                        capacity: $row.try_get(7)?,
+                        booked_count: $row.try_get(8)?,
+                        waitlist_count: $row.try_get(9)?,
+                        status: $row.try_get(10)?,
+                        notes: $row.try_get(11)?,
+                        sequence: $row.try_get(12)?,
+                        class_name: $row.try_get(13)?,
+                        category_id: $row.try_get(14)?,
+                        category_name: $row.try_get(15)?,
+                        category_color: $row.try_get(16)?,
+                        trainer_name: $row.try_get(17)?,
+                        my_booking_id: $row.try_get(18)?,
+                        my_booking_status: $row.try_get(19)?,
+                        my_waitlist_id: $row.try_get(20)?,
+                        my_waitlist_place: $row.try_get(21)?,
+                    })
+                })()
+            };
+        }
+        let read = if let Some(row) = res.try_as_pg_row() {
+            read!(row)
+        } else if let Some(row) = res.try_as_sqlite_row() {
+            read!(row)
+        } else {
+            return Err(DbErr::Type(
+                "a session row from an unknown driver".to_owned(),
+            ));
+        };
+        read.map_err(|e| DbErr::Type(format!("session row: {e}")))
+    }
 }
 
 /// Sessions of the gym with everything their view shows, in ONE query whatever their number:

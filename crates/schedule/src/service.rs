@@ -1,7 +1,7 @@
 //! The schedule's operations: each opens one transaction, runs the repo's queries in it, writes
 //! the notifications it causes to the outbox in the same transaction, and commits.
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -1206,12 +1206,9 @@ async fn target_member(
                 .ok_or(ScheduleError::MemberNotFound)?;
             Ok(account)
         }
-        _ => {
-            active_membership(db, tenant.id, tenant.account_id)
-                .await?
-                .ok_or(ScheduleError::MembershipInactive)?;
-            Ok(tenant.account_id)
-        }
+        // The caller's own membership came with the tenant binding.
+        _ if tenant.membership_active => Ok(tenant.account_id),
+        _ => Err(ScheduleError::MembershipInactive.into()),
     }
 }
 
@@ -1242,20 +1239,23 @@ pub async fn book(
     req: BookRequest,
 ) -> ApiResult<BookingView> {
     let now = Utc::now();
-    let s = find_session_model(&ctx.db, tenant.id, id).await?;
-    let rules = settings::load(&ctx.db, tenant.id).await?;
+    let (s, rules) =
+        settings::with_rules::<session::Entity>(&ctx.db, tenant.id, session::Column::Id, id.uuid())
+            .await?
+            .ok_or(ScheduleError::SessionNotFound)?;
     ensure_bookable(&s, &rules, now)?;
     let member = target_member(&ctx.db, tenant, req.account_id).await?;
     ctx.check_booking_allowed(tenant.id, member).await?;
 
     let txn = begin_write(&ctx.db).await?;
-    if repo::active_booking(&txn, tenant.id, id, member)
-        .await?
-        .is_some()
-    {
-        return Err(ScheduleError::AlreadyBooked.into());
-    }
     if !repo::take_place(&txn, tenant.id, id, now).await? {
+        // No place: say why (these reads cost nothing on the way that books).
+        if repo::active_booking(&txn, tenant.id, id, member)
+            .await?
+            .is_some()
+        {
+            return Err(ScheduleError::AlreadyBooked.into());
+        }
         let current = find_session_model(&txn, tenant.id, id).await?;
         return Err(if current.status == session::STATUS_CANCELLED {
             ScheduleError::SessionCancelled
@@ -1264,6 +1264,8 @@ pub async fn book(
         }
         .into());
     }
+    // A second booking of the member is refused by the unique index on active bookings, below
+    // (the place taken above goes back with the rollback).
     let row = repo::insert_booking(
         &txn,
         tenant.id,
@@ -1284,8 +1286,12 @@ pub async fn book(
             e.into()
         }
     })?;
-    // Someone waiting who got a place by booking leaves the line.
-    if let Some(entry) = repo::waiting_entry(&txn, tenant.id, id, member).await? {
+    // Someone waiting who got a place by booking leaves the line; the line's length read with
+    // the session spares the look when nobody waits. (A member who joins the line while their
+    // own booking is under way keeps waiting; a promotion then only ends the wait.)
+    if s.waitlist_count > 0
+        && let Some(entry) = repo::waiting_entry(&txn, tenant.id, id, member).await?
+    {
         leave_line(&txn, tenant.id, &entry, now).await?;
     }
     txn.commit().await?;
@@ -1465,16 +1471,27 @@ pub async fn cancel_booking(
     tenant: &Tenant,
     id: BookingId,
 ) -> ApiResult<BookingView> {
-    let now = Utc::now();
-    let rules = settings::load(&ctx.db, tenant.id).await?;
-    let txn = begin_write(&ctx.db).await?;
-    let row = find_booking_for(&txn, tenant, id, ManageBookings::granted_to(tenant.role)).await?;
+    // Microseconds, as the database keeps them: the answer is built from this value.
+    let now = Utc::now().trunc_subsecs(6);
+    let (row, rules) =
+        settings::with_rules::<booking::Entity>(&ctx.db, tenant.id, booking::Column::Id, id.uuid())
+            .await?
+            .ok_or(ScheduleError::BookingNotFound)?;
+    // Someone else's booking is invisible to a member: 404, not 403.
+    if row.account_id != tenant.account_id.uuid() && !ManageBookings::granted_to(tenant.role) {
+        return Err(ScheduleError::BookingNotFound.into());
+    }
     if row.status != booking::STATUS_BOOKED {
         return Err(ScheduleError::BookingNotActive.into());
     }
     let session_id = ClassSessionId(row.session_id);
-    repo::lock_session(&txn, tenant.id, session_id).await?;
-    let s = find_session_model(&txn, tenant.id, session_id).await?;
+    let txn = begin_write(&ctx.db).await?;
+    // The place goes back first: that update takes the session's lock (every write to a
+    // session's bookings takes it first) and reads the session as it stands. Whatever refuses
+    // below rolls it back.
+    let s = repo::release_place_and_read(&txn, tenant.id, session_id, now)
+        .await?
+        .ok_or(ScheduleError::SessionNotFound)?;
     if s.starts_at <= now {
         return Err(ScheduleError::SessionStarted.into());
     }
@@ -1486,15 +1503,20 @@ pub async fn cancel_booking(
     if !repo::cancel_booking_row(&txn, tenant.id, id, status, tenant.account_id, now).await? {
         return Err(ScheduleError::BookingNotActive.into());
     }
-    repo::release_place(&txn, tenant.id, session_id, now).await?;
-    if now < rules.waitlist_closes_at(s.starts_at) {
+    // The line's length was read under the session's lock: nobody joins it meanwhile.
+    if s.waitlist_count > 0 && now < rules.waitlist_closes_at(s.starts_at) {
         promote_waiting(&txn, tenant.id, zone_of(tenant), session_id, now).await?;
     }
-    let row = repo::find_booking(&txn, tenant.id, id)
-        .await?
-        .ok_or(ScheduleError::BookingNotFound)?;
     txn.commit().await?;
-    Ok(row.into())
+    // The row as the update left it, without reading it again.
+    Ok(booking::Model {
+        status: status.to_owned(),
+        cancelled_at: Some(now),
+        cancelled_by: Some(tenant.account_id.uuid()),
+        updated_at: now,
+        ..row
+    }
+    .into())
 }
 
 /// Staff mark a booked member attended or no-show (the place stays taken either way).

@@ -64,6 +64,32 @@ impl Rules {
 }
 
 /// The gym's rules: its row, or the defaults.
+/// A row of `E` (tenant-owned, with a `tenant_id`) with its gym's rules, in one query: the
+/// settings row joined by tenant, the defaults when the gym has none.
+pub async fn with_rules<E>(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id_column: E::Column,
+    id: uuid::Uuid,
+) -> Result<Option<(E::Model, Rules)>, DbErr>
+where
+    E: palestra_core::scope::TenantOwned,
+    E::Model: Sync,
+{
+    use sea_orm::{ColumnTrait, JoinType, QueryFilter, QuerySelect, RelationDef};
+    let by_tenant: RelationDef = E::belongs_to(settings::Entity)
+        .from(E::tenant_column())
+        .to(settings::Column::TenantId)
+        .into();
+    let row = scoped::<E>(tenant)
+        .filter(id_column.eq(id))
+        .select_also(settings::Entity)
+        .join(JoinType::LeftJoin, by_tenant)
+        .one(db)
+        .await?;
+    Ok(row.map(|(model, rules)| (model, rules.map(Rules::from).unwrap_or_default())))
+}
+
 pub async fn load(db: &impl ConnectionTrait, tenant: TenantId) -> Result<Rules, DbErr> {
     Ok(scoped::<settings::Entity>(tenant)
         .one(db)

@@ -707,14 +707,18 @@ pub struct SessionView {
     pub class: SessionClassView,
     pub series_id: Option<SeriesId>,
     /// Start, UTC.
+    #[serde(serialize_with = "palestra_core::time::rfc3339")]
     pub starts_at: DateTime<Utc>,
     /// End, UTC.
+    #[serde(serialize_with = "palestra_core::time::rfc3339")]
     pub ends_at: DateTime<Utc>,
     /// Start in the gym's local time, with its offset that day.
     #[schema(value_type = String, example = "2026-03-30T07:00:00+02:00")]
+    #[serde(serialize_with = "palestra_core::time::rfc3339")]
     pub starts_at_local: DateTime<FixedOffset>,
     /// End in the gym's local time, with its offset.
     #[schema(value_type = String, example = "2026-03-30T08:00:00+02:00")]
+    #[serde(serialize_with = "palestra_core::time::rfc3339")]
     pub ends_at_local: DateTime<FixedOffset>,
     /// The gym's zone.
     pub time_zone: TimeZone,
