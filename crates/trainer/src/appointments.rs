@@ -580,7 +580,19 @@ pub async fn cancel(
 ) -> Result<appointment::Model, ApiError> {
     let zone = zone_of(tenant_model);
     let txn = palestra_core::db::begin_write(db).await?;
-    let current = find_visible(&txn, caller, id).await?;
+    // The appointment with its client and type, in one query: the cut-off and the
+    // notification need them.
+    let mut select =
+        scoped::<appointment::Entity>(caller.tenant).filter(appointment::Column::Id.eq(id));
+    if !caller.staff {
+        select = select.filter(appointment::Column::ClientId.eq(caller.account.uuid()));
+    }
+    let (current, client_account, kind) = select
+        .find_also_related(account::Entity)
+        .find_also_related(appointment_type::Entity)
+        .one(&txn)
+        .await?
+        .ok_or(TrainerError::AppointmentNotFound)?;
     if current.status != appointment::STATUS_BOOKED {
         return Err(TrainerError::AppointmentNotActive.into());
     }
@@ -592,7 +604,14 @@ pub async fn cancel(
         if current.starts_at <= now {
             return Err(TrainerError::AppointmentStarted.into());
         }
-        let cutoff = cutoff_minutes(&txn, caller.tenant, current.type_id).await?;
+        let cutoff = match kind.as_ref().and_then(|k| k.cancel_cutoff_minutes) {
+            Some(minutes) => minutes,
+            None => {
+                availability::load_settings(&txn, caller.tenant)
+                    .await?
+                    .cancel_cutoff_minutes
+            }
+        };
         now > current.starts_at - Duration::minutes(i64::from(cutoff))
     };
     let status = if late {
@@ -640,7 +659,18 @@ pub async fn cancel(
         sequence: current.sequence + 1,
         ..current
     };
-    notify_client(&txn, caller.tenant, zone, &model, &CANCELLED).await?;
+    if let (Some(client), Some(kind)) = (client_account, kind) {
+        notify(
+            &txn,
+            caller.tenant,
+            &client,
+            zone,
+            &kind.name,
+            &model,
+            &CANCELLED,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(model)
 }

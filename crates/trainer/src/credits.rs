@@ -463,22 +463,16 @@ pub async fn refund(
         return Ok(());
     }
     lock_client(txn, tenant, client, now).await?;
+    // What the appointment consumed, each with the lot it came from, in one query.
     let consumed = scoped::<credit_entry::Entity>(tenant)
         .filter(credit_entry::Column::AppointmentId.eq(appointment))
         .filter(credit_entry::Column::Kind.eq(credit_entry::KIND_CONSUME))
+        .find_also_related(credit_lot::Entity)
         .all(txn)
         .await?;
-    let lot_ids: Vec<Uuid> = consumed.iter().filter_map(|e| e.lot_id).collect();
-    let lots: HashMap<Uuid, credit_lot::Model> = scoped::<credit_lot::Entity>(tenant)
-        .filter(credit_lot::Column::Id.is_in(lot_ids))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|lot| (lot.id, lot))
-        .collect();
-    for entry in consumed {
+    for (entry, lot) in consumed {
         let amount = -entry.amount;
-        let Some(lot) = entry.lot_id.and_then(|id| lots.get(&id)) else {
+        let Some(lot) = lot else {
             return Err(broken(format!("consumption {} has no lot", entry.id)).into());
         };
         let template = NewEntry {

@@ -38,7 +38,34 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The client's account.
+    #[sea_orm(
+        belongs_to = "palestra_core::entities::account::Entity",
+        from = "Column::ClientId",
+        to = "palestra_core::entities::account::Column::Id"
+    )]
+    Client,
+    /// The appointment type.
+    #[sea_orm(
+        belongs_to = "super::appointment_type::Entity",
+        from = "Column::TypeId",
+        to = "super::appointment_type::Column::Id"
+    )]
+    Type,
+}
+
+impl Related<palestra_core::entities::account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Client.def()
+    }
+}
+
+impl Related<super::appointment_type::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Type.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
 

@@ -30,7 +30,21 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The lot the credits came from or went to.
+    #[sea_orm(
+        belongs_to = "super::credit_lot::Entity",
+        from = "Column::LotId",
+        to = "super::credit_lot::Column::Id"
+    )]
+    Lot,
+}
+
+impl Related<super::credit_lot::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Lot.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
 
