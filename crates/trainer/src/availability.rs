@@ -228,7 +228,31 @@ pub struct Settings {
 /// Reads the workspace's settings (defaults when it has no row yet).
 pub async fn load_settings(db: &impl ConnectionTrait, tenant: TenantId) -> Result<Settings, DbErr> {
     let row = scoped::<settings::Entity>(tenant).one(db).await?;
-    Ok(match row {
+    Ok(settings_of(row))
+}
+
+/// An appointment type of the workspace with the workspace's settings, in one query.
+pub async fn type_with_settings(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<(appointment_type::Model, Settings)>, DbErr> {
+    use sea_orm::{JoinType, QuerySelect, RelationDef};
+    let by_tenant: RelationDef = appointment_type::Entity::belongs_to(settings::Entity)
+        .from(appointment_type::Column::TenantId)
+        .to(settings::Column::TenantId)
+        .into();
+    let row = scoped::<appointment_type::Entity>(tenant)
+        .filter(appointment_type::Column::Id.eq(id))
+        .select_also(settings::Entity)
+        .join(JoinType::LeftJoin, by_tenant)
+        .one(db)
+        .await?;
+    Ok(row.map(|(kind, settings)| (kind, settings_of(settings))))
+}
+
+fn settings_of(row: Option<settings::Model>) -> Settings {
+    match row {
         Some(row) => Settings {
             weekly: serde_json::from_value(row.weekly_hours).unwrap_or_default(),
             cancel_cutoff_minutes: row.cancel_cutoff_minutes,
@@ -237,7 +261,7 @@ pub async fn load_settings(db: &impl ConnectionTrait, tenant: TenantId) -> Resul
             weekly: WeeklyHours::default_hours(),
             cancel_cutoff_minutes: DEFAULT_CANCEL_CUTOFF_MINUTES,
         },
-    })
+    }
 }
 
 fn settings_row(tenant: TenantId, weekly: &WeeklyHours) -> settings::ActiveModel {
@@ -809,8 +833,10 @@ pub struct AvailabilityQuery {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SlotView {
     /// Start, UTC.
+    #[serde(serialize_with = "palestra_core::time::rfc3339")]
     pub starts_at: DateTime<Utc>,
     /// End, UTC.
+    #[serde(serialize_with = "palestra_core::time::rfc3339")]
     pub ends_at: DateTime<Utc>,
     /// Start in the shown zone, RFC 3339 with its offset.
     #[schema(example = "2026-03-30T10:00:00+02:00")]
@@ -856,7 +882,19 @@ pub async fn working_spans(
     to: NaiveDate,
 ) -> Result<Vec<Span>, DbErr> {
     let settings = load_settings(db, tenant).await?;
-    let weekly = settings.weekly.ranges();
+    working_spans_of(db, tenant, zone, &settings.weekly, from, to).await
+}
+
+/// [`working_spans`] with the weekly hours already read.
+pub async fn working_spans_of(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    zone: TimeZone,
+    weekly: &WeeklyHours,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Span>, DbErr> {
+    let weekly = weekly.ranges();
     let exceptions = exceptions_between(db, tenant, from, to).await?;
     let mut changes: HashMap<NaiveDate, Vec<DayChange>> = HashMap::new();
     for e in exceptions {

@@ -243,12 +243,13 @@ pub async fn get_availability(
     let (from, to) = range_query
         .range(today, MAX_RANGE_DAYS)
         .map_err(|e| ApiError::validation(vec![e]))?;
-    let kind = availability::find_type(&ctx.db, auth.id, query.type_id)
+    let (kind, settings) = availability::type_with_settings(&ctx.db, auth.id, query.type_id)
         .await?
-        .filter(|t| t.active && (auth.role != palestra_core::Role::Member || t.self_bookable))
+        .filter(|(t, _)| t.active && (auth.role != palestra_core::Role::Member || t.self_bookable))
         .ok_or(TrainerError::TypeNotFound)?;
     let window = (zone.start_of_day(from), zone.day_range(to).1);
-    let working = availability::working_spans(&ctx.db, auth.id, zone, from, to).await?;
+    let working =
+        availability::working_spans_of(&ctx.db, auth.id, zone, &settings.weekly, from, to).await?;
     let busy = availability::busy_spans(&ctx.db, auth.id, window.0, window.1, None).await?;
     let rules = availability::rules_of(&kind);
     let shown = match query.tz {
