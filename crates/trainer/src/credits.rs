@@ -109,13 +109,13 @@ struct Locked {
 
 /// Makes sure the client has a balance row and locks it for the rest of the transaction, in one
 /// statement (an upsert that touches the row takes its lock on Postgres; SQLite write
-/// transactions hold the database), then expires the client's lots that are past their date.
-async fn lock_client(
+/// transactions hold the database). Returns the balance.
+async fn lock_balance(
     txn: &DatabaseTransaction,
     tenant: TenantId,
     client: AccountId,
     now: DateTime<Utc>,
-) -> Result<Locked, DbErr> {
+) -> Result<i64, DbErr> {
     use credit_balance::Column as B;
     let upsert = Query::insert()
         .into_table(credit_balance::Entity)
@@ -133,11 +133,20 @@ async fn lock_client(
         )
         .returning_col(B::Balance)
         .to_owned();
-    let mut balance: i64 = txn
-        .query_one(&upsert)
+    txn.query_one(&upsert)
         .await?
         .ok_or_else(|| broken(format!("no balance row for {client}")))?
-        .try_get("", "balance")?;
+        .try_get("", "balance")
+}
+
+/// Locks the client ([`lock_balance`]) and expires their lots that are past their date.
+async fn lock_client(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    client: AccountId,
+    now: DateTime<Utc>,
+) -> Result<Locked, DbErr> {
+    let mut balance = lock_balance(txn, tenant, client, now).await?;
     let lots = scoped::<credit_lot::Entity>(tenant)
         .filter(credit_lot::Column::AccountId.eq(client.uuid()))
         .filter(credit_lot::Column::ExpiredAt.is_null())
@@ -462,7 +471,9 @@ pub async fn refund(
     {
         return Ok(());
     }
-    lock_client(txn, tenant, client, now).await?;
+    // The lock is enough: credits given back to a lot past its date that has not expired yet
+    // expire with it when it does.
+    lock_balance(txn, tenant, client, now).await?;
     // What the appointment consumed, each with the lot it came from, in one query.
     let consumed = scoped::<credit_entry::Entity>(tenant)
         .filter(credit_entry::Column::AppointmentId.eq(appointment))
