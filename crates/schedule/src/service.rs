@@ -1249,7 +1249,7 @@ pub async fn book(
 
     let txn = begin_write(&ctx.db).await?;
     if !repo::take_place(&txn, tenant.id, id, now).await? {
-        // No place: say why (these reads cost nothing on the way that books).
+        // No place: say why (read only on a refusal, never on the way that books).
         if repo::active_booking(&txn, tenant.id, id, member)
             .await?
             .is_some()
