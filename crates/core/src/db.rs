@@ -20,11 +20,22 @@ pub async fn begin_write(
 /// Whether an error is a Postgres exclusion constraint refusing a row (SQLSTATE `23P01`): two
 /// rows whose ranges may not overlap, say. SQLite has no exclusion constraints.
 pub fn is_exclusion_violation(error: &DbErr) -> bool {
+    has_sqlstate(error, "23P01")
+}
+
+/// Whether Postgres broke a deadlock by failing this statement (SQLSTATE `40P01`). Concurrent
+/// inserts that conflict through an exclusion constraint can wait for each other; Postgres
+/// then fails one of them, and the other goes on.
+pub fn is_deadlock(error: &DbErr) -> bool {
+    has_sqlstate(error, "40P01")
+}
+
+fn has_sqlstate(error: &DbErr, state: &str) -> bool {
     use sea_orm::RuntimeErr;
     use std::ops::Deref;
     match error {
         DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
-            matches!(e.deref(), sea_orm::sqlx::Error::Database(db) if db.code().as_deref() == Some("23P01"))
+            matches!(e.deref(), sea_orm::sqlx::Error::Database(db) if db.code().as_deref() == Some(state))
         }
         _ => false,
     }

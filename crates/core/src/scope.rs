@@ -16,6 +16,33 @@ pub fn scoped<E: TenantOwned>(tenant: TenantId) -> Select<E> {
     E::find().filter(E::tenant_column().eq(tenant.uuid()))
 }
 
+/// One row of `E`, picked by `id_column = id` among the tenant's rows, with the tenant's row of
+/// `S` (a table keyed by tenant, such as a module's settings), in one query: `S` is left-joined
+/// on `tenant_id`, so it is `None` when the tenant has no such row yet.
+pub async fn find_with_tenant_row<E, S>(
+    db: &impl sea_orm::ConnectionTrait,
+    tenant: TenantId,
+    id_column: E::Column,
+    id: uuid::Uuid,
+) -> Result<Option<(E::Model, Option<S::Model>)>, sea_orm::DbErr>
+where
+    E: TenantOwned,
+    S: TenantOwned,
+    E::Model: Sync,
+{
+    use sea_orm::{JoinType, QuerySelect, RelationDef};
+    let by_tenant: RelationDef = E::belongs_to(S::default())
+        .from(E::tenant_column())
+        .to(S::tenant_column())
+        .into();
+    scoped::<E>(tenant)
+        .filter(id_column.eq(id))
+        .select_also(S::default())
+        .join(JoinType::LeftJoin, by_tenant)
+        .one(db)
+        .await
+}
+
 impl TenantOwned for crate::entities::membership::Entity {
     fn tenant_column() -> Self::Column {
         crate::entities::membership::Column::TenantId

@@ -76,17 +76,10 @@ where
     E: palestra_core::scope::TenantOwned,
     E::Model: Sync,
 {
-    use sea_orm::{ColumnTrait, JoinType, QueryFilter, QuerySelect, RelationDef};
-    let by_tenant: RelationDef = E::belongs_to(settings::Entity)
-        .from(E::tenant_column())
-        .to(settings::Column::TenantId)
-        .into();
-    let row = scoped::<E>(tenant)
-        .filter(id_column.eq(id))
-        .select_also(settings::Entity)
-        .join(JoinType::LeftJoin, by_tenant)
-        .one(db)
-        .await?;
+    let row = palestra_core::scope::find_with_tenant_row::<E, settings::Entity>(
+        db, tenant, id_column, id,
+    )
+    .await?;
     Ok(row.map(|(model, rules)| (model, rules.map(Rules::from).unwrap_or_default())))
 }
 

@@ -313,9 +313,11 @@ async fn check_free(
     Ok(())
 }
 
-/// A write refused by the calendar's exclusion constraint is a taken slot.
+/// A write refused by the calendar's exclusion constraint is a taken slot. So is a deadlock at
+/// that write: two overlapping rows written at once can each wait for the other's check, and
+/// Postgres fails one of them while the other is booked.
 fn overlap_refused(error: DbErr) -> ApiError {
-    if palestra_core::db::is_exclusion_violation(&error) {
+    if palestra_core::db::is_exclusion_violation(&error) || palestra_core::db::is_deadlock(&error) {
         TrainerError::SlotTaken.into()
     } else {
         error.into()
@@ -604,14 +606,7 @@ pub async fn cancel(
         if current.starts_at <= now {
             return Err(TrainerError::AppointmentStarted.into());
         }
-        let cutoff = match kind.as_ref().and_then(|k| k.cancel_cutoff_minutes) {
-            Some(minutes) => minutes,
-            None => {
-                availability::load_settings(&txn, caller.tenant)
-                    .await?
-                    .cancel_cutoff_minutes
-            }
-        };
+        let cutoff = cutoff_minutes(&txn, caller.tenant, kind.as_ref()).await?;
         now > current.starts_at - Duration::minutes(i64::from(cutoff))
     };
     let status = if late {
@@ -675,12 +670,12 @@ pub async fn cancel(
     Ok(model)
 }
 
+/// The cancellation cut-off of an appointment's type, else the workspace's.
 async fn cutoff_minutes(
     db: &impl ConnectionTrait,
     tenant: TenantId,
-    type_id: Uuid,
+    kind: Option<&appointment_type::Model>,
 ) -> Result<i32, DbErr> {
-    let kind = availability::find_type(db, tenant, type_id).await?;
     match kind.and_then(|k| k.cancel_cutoff_minutes) {
         Some(m) => Ok(m),
         None => Ok(availability::load_settings(db, tenant)
@@ -718,7 +713,7 @@ pub async fn reschedule(
         if !kind.self_bookable {
             return Err(TrainerError::NotSelfBookable.into());
         }
-        let cutoff = cutoff_minutes(db, caller.tenant, kind.id).await?;
+        let cutoff = cutoff_minutes(db, caller.tenant, Some(&kind)).await?;
         if Utc::now() > current.starts_at - Duration::minutes(i64::from(cutoff)) {
             return Err(TrainerError::CutOffPassed.into());
         }

@@ -237,17 +237,11 @@ pub async fn type_with_settings(
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Option<(appointment_type::Model, Settings)>, DbErr> {
-    use sea_orm::{JoinType, QuerySelect, RelationDef};
-    let by_tenant: RelationDef = appointment_type::Entity::belongs_to(settings::Entity)
-        .from(appointment_type::Column::TenantId)
-        .to(settings::Column::TenantId)
-        .into();
-    let row = scoped::<appointment_type::Entity>(tenant)
-        .filter(appointment_type::Column::Id.eq(id))
-        .select_also(settings::Entity)
-        .join(JoinType::LeftJoin, by_tenant)
-        .one(db)
-        .await?;
+    let row = palestra_core::scope::find_with_tenant_row::<
+        appointment_type::Entity,
+        settings::Entity,
+    >(db, tenant, appointment_type::Column::Id, id)
+    .await?;
     Ok(row.map(|(kind, settings)| (kind, settings_of(settings))))
 }
 
