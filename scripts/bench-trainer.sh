@@ -7,7 +7,8 @@
 #       books a free slot for a client, then cancels it: the two writes alternate);
 #   - prints requests/s, p50/p99 latency, server CPU milliseconds per request (from /proc) and
 #     the server's peak RSS, as a Markdown table for docs/benchmarks.md.
-# Usage: scripts/bench-trainer.sh [postgres://user@host:port]   (BENCH_DURATION, BENCH_CONNECTIONS, BENCH_PORT)
+# Usage: scripts/bench-trainer.sh [postgres://user@host:port]
+#        (BENCH_DURATION, BENCH_CONNECTIONS, BENCH_PORT; BENCH_PROFILE=profiling for a quick build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,13 +23,17 @@ if ! command -v wrk >/dev/null 2>&1; then
     apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
 fi
 scripts/ensure-postgres.sh "$postgres" palestra_bench
-cargo build --release -q -p trainer-api
-bin="$CARGO_TARGET_DIR/release/trainer-api"
+profile="${BENCH_PROFILE:-release}"
+cargo build --profile "$profile" -q -p trainer-api
+bin="$CARGO_TARGET_DIR/$profile/trainer-api"
 
 psql "$postgres/palestra_bench" -qc "DROP SCHEMA IF EXISTS trainer CASCADE" >/dev/null
 export DATABASE_URL="$postgres/palestra_bench" DATABASE_SCHEMA=trainer RUST_LOG=warn PORT="$port" HOST=127.0.0.1
 export JWT_SECRET="bench-secret-bench-secret-bench-secret-42"
 seed="$("$bin" seed-demo --members 40)"
+# Planner statistics for the fresh tables, as autovacuum would gather them within a minute of
+# the load: the benchmark measures a database in its steady state.
+psql "$postgres/palestra_bench" -qc "ANALYZE" >/dev/null
 workspace_id="$(printf '%s\n' "$seed" | sed -n 's/^tenant_id=//p' | head -n1)"
 type_id="$(printf '%s\n' "$seed" | sed -n 's/^appointment_type_id=//p' | head -n1)"
 if [ -z "$workspace_id" ] || [ -z "$type_id" ]; then

@@ -502,9 +502,13 @@ impl sea_orm::FromQueryResult for SessionRow {
 }
 
 /// Sessions of the gym with everything their view shows, in ONE query whatever their number:
-/// class, category and trainer joined, the viewer's active booking and waiting entry joined
-/// (through the partial unique indexes), the viewer's place in line counted in a subquery.
-/// Ordered by start, then id.
+/// class and category joined, the trainer's name looked up by primary key, the viewer's active
+/// booking and waiting entry joined (through the partial unique indexes), the viewer's place in
+/// line counted in a subquery. Ordered by start, then id.
+///
+/// Postgres runs this prepared statement with a generic plan, which cannot know how many
+/// sessions the date range holds and plans for a handful. A join to `accounts` then became a
+/// scan of every account for each session; the lookup per row stays an index probe.
 pub async fn session_rows(
     db: &impl ConnectionTrait,
     tenant: TenantId,
@@ -517,7 +521,8 @@ pub async fn session_rows(
         "SELECT s.id, s.class_id, s.series_id, s.starts_at, s.ends_at, s.trainer_id, s.room, \
          s.capacity, s.booked_count, s.waitlist_count, s.status, s.notes, s.sequence, \
          c.name AS class_name, c.category_id, cat.name AS category_name, \
-         cat.color AS category_color, a.full_name AS trainer_name, \
+         cat.color AS category_color, \
+         (SELECT a.full_name FROM accounts a WHERE a.id = s.trainer_id) AS trainer_name, \
          b.id AS my_booking_id, b.status AS my_booking_status, w.id AS my_waitlist_id, \
          CASE WHEN w.id IS NULL THEN NULL ELSE \
            (SELECT COUNT(*) FROM schedule_waitlist w2 WHERE w2.session_id = s.id \
@@ -525,7 +530,6 @@ pub async fn session_rows(
          FROM schedule_sessions s \
          JOIN schedule_classes c ON c.id = s.class_id \
          LEFT JOIN schedule_categories cat ON cat.id = c.category_id \
-         LEFT JOIN accounts a ON a.id = s.trainer_id \
          LEFT JOIN schedule_bookings b ON b.session_id = s.id AND b.account_id = ? \
            AND b.status IN ('booked', 'attended', 'no_show') \
          LEFT JOIN schedule_waitlist w ON w.session_id = s.id AND w.account_id = ? \
