@@ -10,7 +10,7 @@ use palestra_core::money::Currency;
 use palestra_core::scope::scoped;
 use palestra_core::time::TimeZone;
 use palestra_core::{FieldError, Validate};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -934,7 +934,9 @@ pub async fn busy_spans(
         .filter(appointment::Column::BlockedFrom.lt(to))
         .filter(appointment::Column::BlockedFrom.gt(from - MAX_BLOCK))
         .filter(appointment::Column::BlockedUntil.gt(from))
-        .filter(appointment::Column::Status.is_in(appointment::BLOCKING_STATUSES));
+        // Written out, not bound: a prepared statement's generic plan can use the partial
+        // index `ix_trainer_appointments_blocking` only when the query states its predicate.
+        .filter(Expr::cust(appointment::BLOCKING_PREDICATE));
     if let Some(id) = except {
         select = select.filter(appointment::Column::Id.ne(id));
     }

@@ -15,6 +15,7 @@ mod m20261126_000084_trainer_create_credit_charges;
 mod m20261126_000085_trainer_create_calendar_feeds;
 mod m20261126_000086_trainer_create_reminders;
 mod m20261127_000087_trainer_appointments_never_overlap;
+mod m20261127_000088_trainer_index_blocking_appointments;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -31,5 +32,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261126_000085_trainer_create_calendar_feeds::Migration),
         Box::new(m20261126_000086_trainer_create_reminders::Migration),
         Box::new(m20261127_000087_trainer_appointments_never_overlap::Migration),
+        Box::new(m20261127_000088_trainer_index_blocking_appointments::Migration),
     ]
 }

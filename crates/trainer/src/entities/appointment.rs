@@ -87,3 +87,25 @@ pub const STATUS_COMPLETED: &str = "completed";
 pub const STATUS_NO_SHOW: &str = "no_show";
 /// Statuses whose blocked range takes the trainer's time.
 pub const BLOCKING_STATUSES: [&str; 3] = [STATUS_BOOKED, STATUS_COMPLETED, STATUS_NO_SHOW];
+/// [`BLOCKING_STATUSES`] as SQL, the predicate of the partial index
+/// `ix_trainer_appointments_blocking` and of the exclusion constraint.
+pub const BLOCKING_PREDICATE: &str =
+    "trainer_appointments.status IN ('booked', 'completed', 'no_show')";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_blocking_predicate_names_the_blocking_statuses() {
+        let listed = BLOCKING_STATUSES
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert_eq!(
+            BLOCKING_PREDICATE,
+            format!("trainer_appointments.status IN ({listed})")
+        );
+    }
+}
