@@ -3,12 +3,52 @@
 //! each module's own (written with the `icalendar` crate there).
 
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Datelike as _, Duration, NaiveDateTime, Offset as _, TimeZone as _, Utc};
 use chrono_tz::{OffsetComponents as _, OffsetName as _, Tz};
 use sha2::{Digest as _, Sha256};
+
+/// `PUBLIC_BASE_URL` (trimmed, no trailing slash), read once: where feed URLs point, and the host
+/// of event UIDs. `None` when it is not set.
+pub fn public_base_url() -> Option<&'static str> {
+    static BASE: OnceLock<Option<String>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        std::env::var("PUBLIC_BASE_URL")
+            .ok()
+            .map(|v| v.trim().trim_end_matches('/').to_owned())
+            .filter(|v| !v.is_empty())
+    })
+    .as_deref()
+}
+
+/// Where a feed URL made during `req` points: [`public_base_url`], else the scheme and host the
+/// request came in by. Calendar apps need an absolute URL.
+pub fn feed_base_url(req: &actix_web::HttpRequest) -> String {
+    match public_base_url() {
+        Some(base) => base.to_owned(),
+        None => {
+            let info = req.connection_info();
+            format!("{}://{}", info.scheme(), info.host())
+        }
+    }
+}
+
+/// The host event UIDs end with: the public base URL's, else `palestra`. Read once, so a UID
+/// never changes while the process runs.
+pub fn uid_host() -> &'static str {
+    static HOST: OnceLock<String> = OnceLock::new();
+    HOST.get_or_init(|| {
+        public_base_url()
+            .and_then(|url| url.split_once("://").map(|(_, rest)| rest))
+            .and_then(|rest| rest.split(['/', ':']).next())
+            .filter(|host| !host.is_empty())
+            .unwrap_or("palestra")
+            .to_owned()
+    })
+}
 
 /// A new secret for a feed URL: 32 random bytes, base64url without padding (43 characters).
 pub fn new_feed_token() -> std::io::Result<String> {

@@ -9,7 +9,6 @@
 //! as `STATUS:CANCELLED` so subscribed calendars strike them instead of losing them silently.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -30,32 +29,6 @@ use crate::entities::{booking, calendar_feed, class, session};
 pub const TIMETABLE_DAYS_AHEAD: i64 = 60;
 /// At most this many events in a feed.
 pub const MAX_EVENTS: u64 = 2000;
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().trim_end_matches('/').to_owned())
-        .filter(|v| !v.is_empty())
-}
-
-/// `PUBLIC_BASE_URL`, read once: where feed URLs point, and the host of event UIDs.
-pub fn public_base_url() -> Option<&'static str> {
-    static BASE: OnceLock<Option<String>> = OnceLock::new();
-    BASE.get_or_init(|| env("PUBLIC_BASE_URL")).as_deref()
-}
-
-/// The host that event UIDs end with: the public base URL's, else `palestra`.
-pub fn uid_host() -> &'static str {
-    static HOST: OnceLock<String> = OnceLock::new();
-    HOST.get_or_init(|| {
-        public_base_url()
-            .and_then(|url| url.split_once("://").map(|(_, rest)| rest))
-            .and_then(|rest| rest.split(['/', ':']).next())
-            .filter(|host| !host.is_empty())
-            .unwrap_or("palestra")
-            .to_owned()
-    })
-}
 
 /// Gives the member a new feed token (replacing any earlier one) and returns it.
 pub async fn rotate(
@@ -208,7 +181,11 @@ pub fn render(
     for (session, class) in sessions {
         let mut event = Event::new();
         event
-            .uid(&format!("{}@{}", session.id, uid_host()))
+            .uid(&format!(
+                "{}@{}",
+                session.id,
+                palestra_core::calendar::uid_host()
+            ))
             .timestamp(now)
             .summary(class.as_ref().map_or("Class", |c| c.name.as_str()))
             .starts(local(zone, session.starts_at))

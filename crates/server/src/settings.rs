@@ -98,8 +98,6 @@ pub struct Settings {
     pub workers: usize,
     /// How long in-flight requests may take to finish on shutdown.
     pub shutdown_timeout: Duration,
-    /// Public URL of the service, for links in emails.
-    pub public_base_url: String,
     /// JSON logs.
     pub json_logs: bool,
     /// Stop gracefully on SIGTERM and SIGINT (off in tests, which stop the server themselves).
@@ -240,8 +238,6 @@ impl Settings {
                 .unwrap_or_default(),
             workers: parse_var("WORKERS", 0)?,
             shutdown_timeout: Duration::from_secs(parse_var("SHUTDOWN_TIMEOUT_SECS", 30)?),
-            public_base_url: var("PUBLIC_BASE_URL")
-                .unwrap_or_else(|| format!("http://localhost:{port}")),
             json_logs: parse_bool("LOG_JSON", production)?,
             handle_signals: true,
             run_jobs: parse_bool("RUN_JOBS", true)?,

@@ -45,7 +45,6 @@ fn settings(dir: &std::path::Path, schema: &str) -> Settings {
         migrate_on_start: true,
         workers: 1,
         shutdown_timeout: Duration::from_secs(5),
-        public_base_url: "http://localhost".to_owned(),
         json_logs: false,
         handle_signals: false,
         run_jobs: true,

@@ -89,7 +89,6 @@ fn settings(data_dir: &std::path::Path) -> (Settings, Option<(String, String)>) 
         migrate_on_start: true,
         workers: 2,
         shutdown_timeout: Duration::from_secs(1),
-        public_base_url: "http://localhost".to_owned(),
         json_logs: false,
         handle_signals: false,
         run_jobs: false,

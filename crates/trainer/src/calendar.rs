@@ -54,24 +54,6 @@ fn not_found() -> ApiError {
     )
 }
 
-/// `PUBLIC_BASE_URL` (no trailing slash), where feed URLs point.
-fn public_base_url() -> String {
-    std::env::var("PUBLIC_BASE_URL")
-        .ok()
-        .map(|v| v.trim().trim_end_matches('/').to_owned())
-        .unwrap_or_default()
-}
-
-/// The host event UIDs end with: the public base URL's, else `palestra`.
-fn uid_host() -> String {
-    let base = public_base_url();
-    base.split_once("://")
-        .and_then(|(_, rest)| rest.split(['/', ':']).next())
-        .filter(|host| !host.is_empty())
-        .unwrap_or("palestra")
-        .to_owned()
-}
-
 /// A feed URL, shown once when made.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CalendarFeedView {
@@ -88,6 +70,7 @@ pub async fn rotate(
     tenant: TenantId,
     account: AccountId,
     kind: &'static str,
+    base_url: &str,
 ) -> ApiResult<CalendarFeedView> {
     if kind == calendar_feed::KIND_CLIENT
         && !crate::credits::is_client(&ctx.db, tenant, account).await?
@@ -119,7 +102,7 @@ pub async fn rotate(
     .exec_without_returning(&ctx.db)
     .await?;
     Ok(CalendarFeedView {
-        url: format!("{}/api/v1/calendar/feeds/{token}", public_base_url()),
+        url: format!("{base_url}/api/v1/calendar/feeds/{token}"),
         kind,
         created_at: now,
     })
@@ -264,7 +247,7 @@ pub fn render(
     agenda: bool,
     now: DateTime<Utc>,
 ) -> String {
-    let host = uid_host();
+    let host = palestra_core::calendar::uid_host();
     let mut calendar = Calendar::new();
     calendar
         .name(&if agenda {

@@ -17,6 +17,11 @@ use serde_json::Value;
 
 use support::{app, insert_appointment, insert_type, set_membership, set_sequence, workspace};
 
+/// The path of a feed URL, for the test client (which adds its own origin).
+fn path_of(url: &str) -> &str {
+    &url[url.find("/api/v1/").expect("a feed URL")..]
+}
+
 fn events(text: &str) -> Vec<IcalEvent> {
     let mut parser = ical::IcalParser::new(BufReader::new(text.as_bytes()));
     let calendar = parser.next().expect("a calendar").expect("it parses");
@@ -78,7 +83,13 @@ async fn the_agenda_and_a_clients_feed_show_the_right_appointments() {
         .json();
     assert_eq!(feed["kind"], "agenda");
     let url = feed["url"].as_str().unwrap().to_owned();
-    let response = app.anonymous().get(&url).await.assert_status(200);
+    // Absolute, as calendar apps need it: the request's own scheme and host when no
+    // PUBLIC_BASE_URL is set.
+    assert!(
+        url.starts_with("http://") && url.contains("/api/v1/calendar/feeds/"),
+        "{url}"
+    );
+    let response = app.anonymous().get(path_of(&url)).await.assert_status(200);
     assert!(
         response
             .header("content-type")
@@ -128,7 +139,12 @@ async fn the_agenda_and_a_clients_feed_show_the_right_appointments() {
         .assert_status(201)
         .json();
     let mine_url = mine["url"].as_str().unwrap().to_owned();
-    let text = app.anonymous().get(&mine_url).await.assert_status(200).body;
+    let text = app
+        .anonymous()
+        .get(path_of(&mine_url))
+        .await
+        .assert_status(200)
+        .body;
     let own = events(&text);
     assert_eq!(own.len(), 2);
     assert!(
@@ -142,14 +158,24 @@ async fn the_agenda_and_a_clients_feed_show_the_right_appointments() {
         .await
         .assert_status(201)
         .json();
-    let problem = app.anonymous().get(&mine_url).await.assert_problem(404);
+    let problem = app
+        .anonymous()
+        .get(path_of(&mine_url))
+        .await
+        .assert_problem(404);
     assert_eq!(problem.code, "trainer.calendar_feed_not_found");
     let again_url = again["url"].as_str().unwrap().to_owned();
-    app.anonymous().get(&again_url).await.assert_status(200);
+    app.anonymous()
+        .get(path_of(&again_url))
+        .await
+        .assert_status(200);
 
     // A client who loses access loses the feed.
     set_membership(&app, ana.account_id(), "status", "archived").await;
-    app.anonymous().get(&again_url).await.assert_problem(404);
+    app.anonymous()
+        .get(path_of(&again_url))
+        .await
+        .assert_problem(404);
     app.anonymous()
         .get("/api/v1/calendar/feeds/not-a-token")
         .await
@@ -196,7 +222,7 @@ async fn feed_urls_are_made_by_the_right_people() {
         .json();
     set_membership(&app, assistant.account_id(), "role", "member").await;
     app.anonymous()
-        .get(feed["url"].as_str().unwrap())
+        .get(path_of(feed["url"].as_str().unwrap()))
         .await
         .assert_problem(404);
 }
@@ -220,7 +246,7 @@ async fn a_deleted_account_takes_its_feeds_with_it() {
     }
     txn.commit().await.unwrap();
     app.anonymous()
-        .get(feed["url"].as_str().unwrap())
+        .get(path_of(feed["url"].as_str().unwrap()))
         .await
         .assert_problem(404);
     assert!(

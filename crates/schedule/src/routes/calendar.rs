@@ -15,16 +15,6 @@ permission!(
     SubscribeCalendar = "schedule.calendar.subscribe"
 );
 
-fn base_url(req: &HttpRequest) -> String {
-    match calendar::public_base_url() {
-        Some(base) => base.to_owned(),
-        None => {
-            let info = req.connection_info();
-            format!("{}://{}", info.scheme(), info.host())
-        }
-    }
-}
-
 /// Make new secret calendar feed URLs for the caller (the timetable and their own bookings).
 ///
 /// The URLs are shown only now; any earlier ones stop working. Calendar apps subscribe to them
@@ -40,7 +30,10 @@ pub async fn rotate_calendar_feed(
 ) -> ApiResult<web::Json<CalendarFeedView>> {
     let now = Utc::now();
     let token = calendar::rotate(&ctx.db, auth.id, auth.account_id, now).await?;
-    let base = format!("{}/api/v1/calendar/{token}", base_url(&req));
+    let base = format!(
+        "{}/api/v1/calendar/{token}",
+        palestra_core::calendar::feed_base_url(&req)
+    );
     Ok(web::Json(CalendarFeedView {
         timetable_url: format!("{base}/timetable.ics"),
         bookings_url: format!("{base}/bookings.ics"),

@@ -1,6 +1,6 @@
 //! Calendar feeds: making (or replacing) one's secret feed URL, and the feeds themselves.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use palestra_core::openapi::TenantHeader;
 use palestra_core::{ApiResult, AppContext, Authorized, Created, Problem};
@@ -16,8 +16,16 @@ use crate::entities::calendar_feed;
 pub async fn rotate_agenda_feed(
     ctx: web::Data<AppContext>,
     auth: Authorized<AgendaFeed>,
+    req: HttpRequest,
 ) -> ApiResult<Created<CalendarFeedView>> {
-    let view = calendar::rotate(&ctx, auth.id, auth.account_id, calendar_feed::KIND_AGENDA).await?;
+    let view = calendar::rotate(
+        &ctx,
+        auth.id,
+        auth.account_id,
+        calendar_feed::KIND_AGENDA,
+        &palestra_core::calendar::feed_base_url(&req),
+    )
+    .await?;
     Ok(Created {
         location: view.url.clone(),
         body: view,
@@ -35,8 +43,16 @@ pub async fn rotate_agenda_feed(
 pub async fn rotate_own_feed(
     ctx: web::Data<AppContext>,
     auth: Authorized<OwnFeed>,
+    req: HttpRequest,
 ) -> ApiResult<Created<CalendarFeedView>> {
-    let view = calendar::rotate(&ctx, auth.id, auth.account_id, calendar_feed::KIND_CLIENT).await?;
+    let view = calendar::rotate(
+        &ctx,
+        auth.id,
+        auth.account_id,
+        calendar_feed::KIND_CLIENT,
+        &palestra_core::calendar::feed_base_url(&req),
+    )
+    .await?;
     Ok(Created {
         location: view.url.clone(),
         body: view,
