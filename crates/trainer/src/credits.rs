@@ -100,13 +100,6 @@ fn broken(what: String) -> DbErr {
     DbErr::Custom(format!("credit ledger out of step: {what}"))
 }
 
-/// A locked client: their balance and their open lots, after the lots past their date expired.
-struct Locked {
-    balance: i64,
-    /// Lots with credits left that have not expired, in no particular order.
-    open_lots: Vec<credit_lot::Model>,
-}
-
 /// Makes sure the client has a balance row and locks it for the rest of the transaction, in one
 /// statement (an upsert that touches the row takes its lock on Postgres; SQLite write
 /// transactions hold the database). Returns the balance.
@@ -140,28 +133,80 @@ async fn lock_balance(
 }
 
 /// Locks the client ([`lock_balance`]) and expires their lots that are past their date.
+/// Returns the balance after that.
 async fn lock_client(
     txn: &DatabaseTransaction,
     tenant: TenantId,
     client: AccountId,
     now: DateTime<Utc>,
-) -> Result<Locked, DbErr> {
-    let mut balance = lock_balance(txn, tenant, client, now).await?;
-    let lots = scoped::<credit_lot::Entity>(tenant)
+) -> Result<i64, DbErr> {
+    let balance = lock_balance(txn, tenant, client, now).await?;
+    let lots = read_lots(txn, tenant, client, now).await?;
+    for lot in &lots.due {
+        expire_lot(txn, lot, now).await?;
+    }
+    Ok(balance - lots.due_credits())
+}
+
+/// A locked client's lots that are not expired yet, in no particular order.
+struct Lots {
+    /// Still valid, with credits left.
+    open: Vec<credit_lot::Model>,
+    /// Past their date: to be expired before anything else happens to the balance.
+    due: Vec<credit_lot::Model>,
+}
+
+impl Lots {
+    /// What the lots past their date still hold (counted in the balance until they expire).
+    fn due_credits(&self) -> i64 {
+        self.due.iter().map(|lot| i64::from(lot.remaining)).sum()
+    }
+}
+
+/// Reads the client's lots that are not expired yet; the caller holds the client's lock.
+async fn read_lots(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    client: AccountId,
+    now: DateTime<Utc>,
+) -> Result<Lots, DbErr> {
+    let (due, open) = scoped::<credit_lot::Entity>(tenant)
         .filter(credit_lot::Column::AccountId.eq(client.uuid()))
         .filter(credit_lot::Column::ExpiredAt.is_null())
         .all(txn)
-        .await?;
-    let mut open_lots = Vec::with_capacity(lots.len());
-    for lot in lots {
-        if lot.expires_at.is_some_and(|at| at <= now) {
-            expire_lot(txn, &lot, now).await?;
-            balance -= i64::from(lot.remaining);
-        } else if lot.remaining > 0 {
-            open_lots.push(lot);
-        }
+        .await?
+        .into_iter()
+        .partition::<Vec<_>, _>(|lot| lot.expires_at.is_some_and(|at| at <= now));
+    Ok(Lots {
+        open: open.into_iter().filter(|lot| lot.remaining > 0).collect(),
+        due,
+    })
+}
+
+/// Takes `amount` off the client's balance if it covers them, in one statement that also locks
+/// the balance row for the rest of the transaction. The balance left, or `None` when it is
+/// short or the client has never had credits (and then nothing is locked).
+async fn take_balance(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    client: AccountId,
+    amount: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DbErr> {
+    use credit_balance::Column as B;
+    let update = Query::update()
+        .table(credit_balance::Entity)
+        .value(B::Balance, Expr::col(B::Balance).sub(i64::from(amount)))
+        .value(B::UpdatedAt, now)
+        .and_where(Expr::col(B::TenantId).eq(tenant.uuid()))
+        .and_where(Expr::col(B::AccountId).eq(client.uuid()))
+        .and_where(Expr::col(B::Balance).gte(i64::from(amount)))
+        .returning_col(B::Balance)
+        .to_owned();
+    match txn.query_one(&update).await? {
+        Some(row) => Ok(Some(row.try_get("", "balance")?)),
+        None => Ok(None),
     }
-    Ok(Locked { balance, open_lots })
 }
 
 /// Empties one lot past its date, once: the conditional update on `expired_at` is the claim.
@@ -269,7 +314,7 @@ async fn insert_entry(
     Ok(row)
 }
 
-/// Takes `amount` credits out of the client's open lots (as [`lock_client`] read them), soonest
+/// Takes `amount` credits out of the client's open lots (as [`read_lots`] read them), soonest
 /// expiry first, writing one ledger row of `kind` per lot touched. The caller has locked the
 /// client and checked the balance.
 async fn take_from_lots(
@@ -323,24 +368,40 @@ async fn take_from_lots(
     Ok(entries)
 }
 
-/// Takes `amount` credits from a locked client, or the 409 `trainer.no_credits` problem.
+/// Takes `amount` credits from the client, or the 409 `trainer.no_credits` problem (after which
+/// the caller rolls its transaction back).
+///
+/// The balance is taken from first, which locks it; then the lots are read, and those past
+/// their date expire. What they held was still in the balance, so the balance left must cover
+/// it too.
 async fn debit(
     txn: &DatabaseTransaction,
     template: NewEntry,
     amount: i32,
     now: DateTime<Utc>,
 ) -> Result<Vec<credit_entry::Model>, ApiError> {
-    let locked = lock_client(txn, template.tenant, template.client, now).await?;
-    if locked.balance < i64::from(amount)
-        || !move_balance(txn, template.tenant, template.client, -i64::from(amount)).await?
-    {
+    let (tenant, client) = (template.tenant, template.client);
+    let Some(left) = take_balance(txn, tenant, client, amount, now).await? else {
+        // Short, or never granted anything: lock, expire what is due, and say how short.
         return Err(CreditError::NoCredits {
-            balance: locked.balance,
+            balance: lock_client(txn, tenant, client, now).await?,
+            needed: amount,
+        }
+        .into());
+    };
+    let lots = read_lots(txn, tenant, client, now).await?;
+    let due = lots.due_credits();
+    if left < due {
+        return Err(CreditError::NoCredits {
+            balance: left + i64::from(amount) - due,
             needed: amount,
         }
         .into());
     }
-    Ok(take_from_lots(txn, template, locked.open_lots, amount, now).await?)
+    for lot in &lots.due {
+        expire_lot(txn, lot, now).await?;
+    }
+    Ok(take_from_lots(txn, template, lots.open, amount, now).await?)
 }
 
 /// Adds a lot of `amount` credits and its ledger row.
@@ -426,7 +487,8 @@ pub async fn consume(
     .map(|_| ())
 }
 
-/// Settles an appointment's charge once; `None` when it consumed nothing or was settled.
+/// Settles an appointment's charge once. The credits it consumed, or `None` when it consumed
+/// nothing or was settled already.
 async fn settle(
     txn: &DatabaseTransaction,
     tenant: TenantId,
@@ -434,17 +496,22 @@ async fn settle(
     appointment: Uuid,
     settlement: &'static str,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let updated = credit_charge::Entity::update_many()
-        .col_expr(credit_charge::Column::Settlement, Expr::value(settlement))
-        .col_expr(credit_charge::Column::SettledAt, Expr::value(now))
-        .filter(credit_charge::Column::AppointmentId.eq(appointment))
-        .filter(credit_charge::Column::TenantId.eq(tenant.uuid()))
-        .filter(credit_charge::Column::AccountId.eq(client.uuid()))
-        .filter(credit_charge::Column::Settlement.is_null())
-        .exec(txn)
-        .await?;
-    Ok(updated.rows_affected == 1)
+) -> Result<Option<i32>, DbErr> {
+    use credit_charge::Column as C;
+    let update = Query::update()
+        .table(credit_charge::Entity)
+        .value(C::Settlement, settlement)
+        .value(C::SettledAt, now)
+        .and_where(Expr::col(C::AppointmentId).eq(appointment))
+        .and_where(Expr::col(C::TenantId).eq(tenant.uuid()))
+        .and_where(Expr::col(C::AccountId).eq(client.uuid()))
+        .and_where(Expr::col(C::Settlement).is_null())
+        .returning_col(C::Credits)
+        .to_owned();
+    match txn.query_one(&update).await? {
+        Some(row) => Ok(Some(row.try_get("", "credits")?)),
+        None => Ok(None),
+    }
 }
 
 /// Gives back what an appointment consumed (a timely cancellation), to the lots it came from.
@@ -459,7 +526,7 @@ pub async fn refund(
     by: AccountId,
 ) -> Result<(), ApiError> {
     let now = Utc::now();
-    if !settle(
+    let Some(credits) = settle(
         txn,
         tenant,
         client,
@@ -468,12 +535,16 @@ pub async fn refund(
         now,
     )
     .await?
-    {
+    else {
         return Ok(());
+    };
+    // The credits go back to the balance first, which locks it (the consumption made the row).
+    // Credits given back to a lot past its date that has not expired yet expire with it when
+    // it does.
+    if !move_balance(txn, tenant, client, i64::from(credits)).await? {
+        return Err(broken(format!("no balance row for {client}")).into());
     }
-    // The lock is enough: credits given back to a lot past its date that has not expired yet
-    // expire with it when it does.
-    lock_balance(txn, tenant, client, now).await?;
+    let mut given_back = 0;
     // What the appointment consumed, each with the lot it came from, in one query.
     let consumed = scoped::<credit_entry::Entity>(tenant)
         .filter(credit_entry::Column::AppointmentId.eq(appointment))
@@ -497,7 +568,12 @@ pub async fn refund(
             ..NewEntry::default()
         };
         insert_entry(txn, template, now).await?;
+        given_back += amount;
         if lot.expired_at.is_some() {
+            // Back and expired at once: the balance does not keep them.
+            if !move_balance(txn, tenant, client, -i64::from(amount)).await? {
+                return Err(broken(format!("the balance of {client} is below a refund")).into());
+            }
             insert_entry(
                 txn,
                 NewEntry {
@@ -522,8 +598,13 @@ pub async fn refund(
                 .filter(credit_lot::Column::Id.eq(lot.id))
                 .exec(txn)
                 .await?;
-            move_balance(txn, tenant, client, i64::from(amount)).await?;
         }
+    }
+    if given_back != credits {
+        return Err(broken(format!(
+            "appointment {appointment} was charged {credits} credit(s) but consumed {given_back}"
+        ))
+        .into());
     }
     Ok(())
 }
@@ -539,7 +620,7 @@ pub async fn forfeit(
     by: AccountId,
 ) -> Result<(), ApiError> {
     let now = Utc::now();
-    if !settle(
+    if settle(
         txn,
         tenant,
         client,
@@ -548,6 +629,7 @@ pub async fn forfeit(
         now,
     )
     .await?
+    .is_none()
     {
         return Ok(());
     }

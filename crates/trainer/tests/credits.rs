@@ -255,6 +255,120 @@ async fn unused_credits_expire_once_as_ledger_rows() {
     assert_eq!(balance[0].balance, 1);
 }
 
+/// Puts every lot that has a date past it, without running the expiry job.
+async fn lots_pass_their_date(db: &sea_orm::DatabaseConnection) {
+    credit_lot::Entity::update_many()
+        .col_expr(
+            credit_lot::Column::ExpiresAt,
+            Expr::value(Utc::now() - Duration::days(1)),
+        )
+        .filter(credit_lot::Column::ExpiresAt.is_not_null())
+        .exec(db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_booking_expires_what_is_due_before_it_takes_credits_and_a_refund_follows_its_lots() {
+    let app = app().await;
+    let ws = workspace(&app).await;
+    let ana = ws.client(&app).await;
+    let short = package(&ws.owner, 4, 10).await;
+    ws.owner
+        .post(
+            &format!("/api/v1/clients/{}/credits/grants", ana.account_id()),
+            json!({ "package_id": short }),
+        )
+        .await
+        .assert_status(201);
+    ws.owner
+        .post(
+            &format!("/api/v1/clients/{}/credits/adjustments", ana.account_id()),
+            json!({ "amount": 1, "reason": "Goodwill" }),
+        )
+        .await
+        .assert_status(201);
+    let (tenant, client) = ids(&ws.id, ana.account_id());
+    let by = AccountId::from_str(ws.owner.account_id()).unwrap();
+    lots_pass_their_date(&app.db).await;
+
+    // The balance row says 5, but 4 of them are past their date: 2 are not there.
+    let txn = palestra_core::db::begin_write(&app.db).await.unwrap();
+    let error = credits::consume(&txn, tenant, client, uuid::Uuid::now_v7(), 2, by)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "trainer.no_credits");
+    assert_eq!(
+        error.problem().detail.as_deref(),
+        Some("The client has 1 credit(s) left; 2 needed.")
+    );
+    txn.rollback().await.unwrap();
+    assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 5);
+
+    // One is: the due lot expires in the same transaction, and the credit comes from the other.
+    let appointment = uuid::Uuid::now_v7();
+    let txn = palestra_core::db::begin_write(&app.db).await.unwrap();
+    credits::consume(&txn, tenant, client, appointment, 1, by)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 0);
+    let kinds = |kind: &'static str| {
+        credit_entry::Entity::find()
+            .filter(credit_entry::Column::Kind.eq(kind))
+            .all(&app.db)
+    };
+    assert_eq!(kinds("expiry").await.unwrap()[0].amount, -4);
+
+    // Refunded, the credit goes back to the lot it came from.
+    let txn = palestra_core::db::begin_write(&app.db).await.unwrap();
+    credits::refund(&txn, tenant, client, appointment, by)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 1);
+
+    // Credits consumed from a lot that has expired since come back and expire again at once.
+    let later = package(&ws.owner, 3, 10).await;
+    ws.owner
+        .post(
+            &format!("/api/v1/clients/{}/credits/grants", ana.account_id()),
+            json!({ "package_id": later }),
+        )
+        .await
+        .assert_status(201);
+    let second = uuid::Uuid::now_v7();
+    let txn = palestra_core::db::begin_write(&app.db).await.unwrap();
+    credits::consume(&txn, tenant, client, second, 2, by)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 2);
+    lots_pass_their_date(&app.db).await;
+    credits::expire_due(&app.db, Utc::now(), 100).await.unwrap();
+    assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 1);
+    let txn = palestra_core::db::begin_write(&app.db).await.unwrap();
+    credits::refund(&txn, tenant, client, second, by)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 1);
+    let refunds = kinds("refund").await.unwrap();
+    assert_eq!(
+        refunds.iter().map(|e| e.amount).sum::<i32>(),
+        3,
+        "one credit, then two"
+    );
+    let expired_again: Vec<i32> = kinds("expiry")
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.appointment_id == Some(second))
+        .map(|e| e.amount)
+        .collect();
+    assert_eq!(expired_again, vec![-2]);
+}
+
 #[tokio::test]
 async fn every_credit_route_checks_role_and_workspace() {
     let app = app().await;
