@@ -70,19 +70,62 @@ async fn package(owner: &palestra_testkit::Actor<'_>, sessions: i32, validity_da
     body["id"].as_str().unwrap().to_owned()
 }
 
+/// Grants a package to a client through the API, as the owner.
+async fn grant(owner: &palestra_testkit::Actor<'_>, client: &str, package: &str) {
+    owner
+        .post(
+            &format!("/api/v1/clients/{client}/credits/grants"),
+            json!({ "package_id": package }),
+        )
+        .await
+        .assert_status(201);
+}
+
+/// Adds credits by hand that never expire, as the owner.
+async fn goodwill(owner: &palestra_testkit::Actor<'_>, client: &str, amount: i32) {
+    owner
+        .post(
+            &format!("/api/v1/clients/{client}/credits/adjustments"),
+            json!({ "amount": amount, "reason": "Goodwill" }),
+        )
+        .await
+        .assert_status(201);
+}
+
+/// Consumes for an appointment in a transaction of its own.
+async fn consume_committed(
+    db: &sea_orm::DatabaseConnection,
+    (tenant, client, by): (TenantId, AccountId, AccountId),
+    appointment: uuid::Uuid,
+    amount: i32,
+) {
+    let txn = palestra_core::db::begin_write(db).await.unwrap();
+    credits::consume(&txn, tenant, client, appointment, amount, by)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+}
+
+/// Refunds an appointment in a transaction of its own.
+async fn refund_committed(
+    db: &sea_orm::DatabaseConnection,
+    (tenant, client, by): (TenantId, AccountId, AccountId),
+    appointment: uuid::Uuid,
+) {
+    let txn = palestra_core::db::begin_write(db).await.unwrap();
+    credits::refund(&txn, tenant, client, appointment, by)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+}
+
 #[tokio::test]
 async fn consumption_refund_and_forfeit_move_the_ledger_once() {
     let app = app().await;
     let ws = workspace(&app).await;
     let ana = ws.client(&app).await;
     let pack = package(&ws.owner, 3, 30).await;
-    ws.owner
-        .post(
-            &format!("/api/v1/clients/{}/credits/grants", ana.account_id()),
-            json!({ "package_id": pack }),
-        )
-        .await
-        .assert_status(201);
+    grant(&ws.owner, ana.account_id(), &pack).await;
     let (tenant, client) = ids(&ws.id, ana.account_id());
     let by = AccountId::from_str(ws.owner.account_id()).unwrap();
     let (first, second) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
@@ -155,13 +198,7 @@ async fn credits_never_go_negative_under_concurrent_consumption() {
     let ws = workspace(&app).await;
     let ana = ws.client(&app).await;
     let pack = package(&ws.owner, 5, 30).await;
-    ws.owner
-        .post(
-            &format!("/api/v1/clients/{}/credits/grants", ana.account_id()),
-            json!({ "package_id": pack }),
-        )
-        .await
-        .assert_status(201);
+    grant(&ws.owner, ana.account_id(), &pack).await;
     let (tenant, client) = ids(&ws.id, ana.account_id());
     let by = AccountId::from_str(ws.owner.account_id()).unwrap();
 
@@ -209,32 +246,14 @@ async fn unused_credits_expire_once_as_ledger_rows() {
             .await
             .assert_status(201);
     }
-    ws.owner
-        .post(
-            &format!("/api/v1/clients/{}/credits/adjustments", ana.account_id()),
-            json!({ "amount": 1, "reason": "Goodwill" }),
-        )
-        .await
-        .assert_status(201);
+    goodwill(&ws.owner, ana.account_id(), 1).await;
     let (tenant, client) = ids(&ws.id, ana.account_id());
     let by = AccountId::from_str(ws.owner.account_id()).unwrap();
-    let txn = palestra_core::db::begin_write(&app.db).await.unwrap();
-    credits::consume(&txn, tenant, client, uuid::Uuid::now_v7(), 5, by)
-        .await
-        .unwrap();
-    txn.commit().await.unwrap();
+    consume_committed(&app.db, (tenant, client, by), uuid::Uuid::now_v7(), 5).await;
     assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 4);
 
     // The first lot is used up; the second has 3 left when both pass their date.
-    credit_lot::Entity::update_many()
-        .col_expr(
-            credit_lot::Column::ExpiresAt,
-            Expr::value(Utc::now() - Duration::days(1)),
-        )
-        .filter(credit_lot::Column::ExpiresAt.is_not_null())
-        .exec(&app.db)
-        .await
-        .unwrap();
+    lots_pass_their_date(&app.db).await;
     let now = Utc::now();
     let (a, b) = tokio::join!(
         credits::expire_due(&app.db, now, 100),
@@ -274,20 +293,8 @@ async fn a_booking_expires_what_is_due_before_it_takes_credits_and_a_refund_foll
     let ws = workspace(&app).await;
     let ana = ws.client(&app).await;
     let short = package(&ws.owner, 4, 10).await;
-    ws.owner
-        .post(
-            &format!("/api/v1/clients/{}/credits/grants", ana.account_id()),
-            json!({ "package_id": short }),
-        )
-        .await
-        .assert_status(201);
-    ws.owner
-        .post(
-            &format!("/api/v1/clients/{}/credits/adjustments", ana.account_id()),
-            json!({ "amount": 1, "reason": "Goodwill" }),
-        )
-        .await
-        .assert_status(201);
+    grant(&ws.owner, ana.account_id(), &short).await;
+    goodwill(&ws.owner, ana.account_id(), 1).await;
     let (tenant, client) = ids(&ws.id, ana.account_id());
     let by = AccountId::from_str(ws.owner.account_id()).unwrap();
     lots_pass_their_date(&app.db).await;
@@ -307,11 +314,7 @@ async fn a_booking_expires_what_is_due_before_it_takes_credits_and_a_refund_foll
 
     // One is: the due lot expires in the same transaction, and the credit comes from the other.
     let appointment = uuid::Uuid::now_v7();
-    let txn = palestra_core::db::begin_write(&app.db).await.unwrap();
-    credits::consume(&txn, tenant, client, appointment, 1, by)
-        .await
-        .unwrap();
-    txn.commit().await.unwrap();
+    consume_committed(&app.db, (tenant, client, by), appointment, 1).await;
     assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 0);
     let kinds = |kind: &'static str| {
         credit_entry::Entity::find()
@@ -321,37 +324,19 @@ async fn a_booking_expires_what_is_due_before_it_takes_credits_and_a_refund_foll
     assert_eq!(kinds("expiry").await.unwrap()[0].amount, -4);
 
     // Refunded, the credit goes back to the lot it came from.
-    let txn = palestra_core::db::begin_write(&app.db).await.unwrap();
-    credits::refund(&txn, tenant, client, appointment, by)
-        .await
-        .unwrap();
-    txn.commit().await.unwrap();
+    refund_committed(&app.db, (tenant, client, by), appointment).await;
     assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 1);
 
     // Credits consumed from a lot that has expired since come back and expire again at once.
     let later = package(&ws.owner, 3, 10).await;
-    ws.owner
-        .post(
-            &format!("/api/v1/clients/{}/credits/grants", ana.account_id()),
-            json!({ "package_id": later }),
-        )
-        .await
-        .assert_status(201);
+    grant(&ws.owner, ana.account_id(), &later).await;
     let second = uuid::Uuid::now_v7();
-    let txn = palestra_core::db::begin_write(&app.db).await.unwrap();
-    credits::consume(&txn, tenant, client, second, 2, by)
-        .await
-        .unwrap();
-    txn.commit().await.unwrap();
+    consume_committed(&app.db, (tenant, client, by), second, 2).await;
     assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 2);
     lots_pass_their_date(&app.db).await;
     credits::expire_due(&app.db, Utc::now(), 100).await.unwrap();
     assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 1);
-    let txn = palestra_core::db::begin_write(&app.db).await.unwrap();
-    credits::refund(&txn, tenant, client, second, by)
-        .await
-        .unwrap();
-    txn.commit().await.unwrap();
+    refund_committed(&app.db, (tenant, client, by), second).await;
     assert_eq!(assert_ledger_sums(&app.db, tenant, client).await, 1);
     let refunds = kinds("refund").await.unwrap();
     assert_eq!(
@@ -586,13 +571,7 @@ async fn concurrent_bookings_never_take_more_credits_than_there_are() {
     let ws = workspace(&app).await;
     let ana = ws.client(&app).await;
     let pack = package(&ws.owner, 3, 30).await;
-    ws.owner
-        .post(
-            &format!("/api/v1/clients/{}/credits/grants", ana.account_id()),
-            json!({ "package_id": pack }),
-        )
-        .await
-        .assert_status(201);
+    grant(&ws.owner, ana.account_id(), &pack).await;
     let type_id = support::insert_type(&app, &ws.id, "Personal training", 1).await;
 
     // Ten free hours of next week's Monday and Tuesday (09:00 to 14:00 in Madrid).
